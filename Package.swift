@@ -1,0 +1,99 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Upcoming features every target opts into, so the whole package reads the same way.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "agent-dedup",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "DedupCore", targets: ["DedupCore"]),
+        .library(name: "DedupSQLite", targets: ["DedupSQLite"]),
+        .library(name: "DedupTesting", targets: ["DedupTesting"]),
+        .executable(name: "dedup", targets: ["dedup"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(
+            name: "DedupModels",
+            path: "models",
+            exclude: ["README.md"],
+            resources: [.copy("hashing-v1")]
+        ),
+        .target(
+            name: "DedupCore",
+            dependencies: [
+                "CBLAS",
+                "DedupModels",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "DedupSQLite",
+            dependencies: [
+                "CSQLite",
+                "DedupCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "DedupTesting",
+            dependencies: ["DedupCore"]
+        ),
+        .executableTarget(
+            name: "dedup",
+            dependencies: [
+                "DedupCore",
+                "DedupSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "DedupCoreTests",
+            dependencies: [
+                "DedupCore",
+                "DedupTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "DedupSQLiteTests",
+            dependencies: ["DedupSQLite", "DedupTesting", "DedupCore"]
+        ),
+        .testTarget(
+            name: "dedupTests",
+            dependencies: ["dedup", "DedupSQLite", "DedupCore"]
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + swiftSettings
+}

@@ -1,0 +1,12 @@
+import DedupModels
+import Foundation
+
+/// Finds the bundled model: `DEDUP_MODEL_DIR` if set, else the `DedupModels` resources.
+enum BundledModelsLocator {
+    static var hashingV1: URL? {
+        if let path = ProcessInfo.processInfo.environment["DEDUP_MODEL_DIR"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return BundledModels.hashingV1
+    }
+}

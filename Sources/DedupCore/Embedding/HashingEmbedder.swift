@@ -1,0 +1,57 @@
+/// The bundled embedder: signed feature hashing of words, word pairs and character n-grams, IDF-weighted.
+///
+/// Each feature is hashed once with ``StableHash/hash64(_:seed:)``; the low 16+ bits pick its IDF bucket,
+/// the next bits its output dimension, the top bit its sign (signed hashing keeps collisions unbiased).
+/// No network, no GPU, microseconds per call, and the same vector on every machine.
+public struct HashingEmbedder: Embedder {
+    /// The model parameters.
+    public let model: EmbeddingModel
+    private let features: TextFeatures
+    private let bucketMask: UInt64
+    private let bucketBits: UInt64
+
+    /// An embedder for `model`.
+    public init(model: EmbeddingModel) {
+        self.model = model
+        self.features = TextFeatures(wordNGrams: model.wordNGrams, charNGrams: model.charNGrams)
+        self.bucketMask = UInt64(model.idf.count - 1)
+        self.bucketBits = UInt64(model.idf.count.trailingZeroBitCount)
+    }
+
+    /// The embedder with the bundled model.
+    public static func bundled() throws(DedupError) -> HashingEmbedder {
+        HashingEmbedder(model: try EmbeddingModel.bundled())
+    }
+
+    /// The model's output dimension.
+    public var dimension: Int { model.dimension }
+    /// `name@version` of the model.
+    public var modelID: String { model.id }
+
+    /// The L2-normalised embedding of `text`; empty when `text` has no words.
+    public func embed(text: String) -> [Float] {
+        var vector = [Float](repeating: 0, count: model.dimension)
+        let dimension = UInt64(model.dimension)
+        var any = false
+        features.forEach(in: text) { feature, weight in
+            let hash = StableHash.hash64(feature, seed: model.seed)
+            let idf = model.idf[Int(hash & bucketMask)]
+            let slot = Int(((hash >> bucketBits) & 0x7FFF_FFFF) % dimension)
+            let sign: Float = hash >> 63 == 0 ? 1 : -1
+            vector[slot] += sign * weight * idf
+            any = true
+        }
+        guard any else { return [] }
+        var norm: Float = 0
+        for value in vector { norm += value * value }
+        guard norm > 0 else { return [] }
+        let scale = 1 / norm.squareRoot()
+        for index in vector.indices { vector[index] *= scale }
+        return vector
+    }
+
+    /// The bucket of a feature, for fitting IDF weights with the same hashing as embedding.
+    static func bucket(of feature: String, seed: UInt64, buckets: Int) -> Int {
+        Int(StableHash.hash64(feature, seed: seed) & UInt64(buckets - 1))
+    }
+}

@@ -1,0 +1,32 @@
+/// Thresholds and limits of the funnel, with the defaults DESIGN.md argues for.
+public struct FunnelConfiguration: Sendable, Hashable {
+    /// Cosine at or above which an identity-equal candidate is a duplicate (default 0.90).
+    public var duplicateThreshold: Double
+    /// Cosine at or above which a candidate is borderline and goes to the verifier (default 0.85).
+    public var borderlineThreshold: Double
+    /// How many nearest candidates the semantic layer reads from the ledger (default 8).
+    public var candidates: Int
+    /// What a borderline pair becomes when the verifier is unsure (default `new`: a false duplicate
+    /// silently drops a real action, a false `new` only repeats one the caller can still inspect).
+    public var verifierFallback: Decision
+
+    /// A configuration; every parameter has the documented default.
+    public init(
+        duplicateThreshold: Double = 0.90,
+        borderlineThreshold: Double = 0.85,
+        candidates: Int = 8,
+        verifierFallback: Decision = .new
+    ) {
+        self.duplicateThreshold = duplicateThreshold
+        self.borderlineThreshold = borderlineThreshold
+        self.candidates = candidates
+        self.verifierFallback = verifierFallback
+    }
+
+    /// The thresholds for one call, after its tool's policy overrides.
+    func thresholds(for policy: ToolPolicy) -> (duplicate: Double, borderline: Double, fallback: Decision) {
+        let duplicate = policy.duplicateThreshold ?? duplicateThreshold
+        let borderline = min(policy.borderlineThreshold ?? borderlineThreshold, duplicate)
+        return (duplicate, borderline, policy.verifierFallback ?? verifierFallback)
+    }
+}

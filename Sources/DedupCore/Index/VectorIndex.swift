@@ -1,0 +1,59 @@
+/// A row in a ``VectorIndex``: a stored call's embedding and what the search filters on.
+public struct IndexRow: Sendable, Hashable {
+    /// The call id the row stands for.
+    public var id: String
+    /// The call's identity group (``FieldSignature/identityGroup``): only rows of the query's group count.
+    public var group: UInt64
+    /// The L2-normalised embedding.
+    public var vector: [Float]
+    /// When the row leaves the window, in milliseconds since 1970.
+    public var expiresAtMillis: Int64
+
+    /// A row.
+    public init(id: String, group: UInt64, vector: [Float], expiresAtMillis: Int64) {
+        self.id = id
+        self.group = group
+        self.vector = vector
+        self.expiresAtMillis = expiresAtMillis
+    }
+}
+
+/// A search hit: a call id and its cosine with the query.
+public struct IndexHit: Sendable, Hashable {
+    /// The call id.
+    public var id: String
+    /// Cosine similarity (rows and query are L2-normalised, so the dot product).
+    public var score: Float
+
+    /// A hit.
+    public init(id: String, score: Float) {
+        self.id = id
+        self.score = score
+    }
+}
+
+/// Cosine search over the recent calls of each partition (tenant + scope + tool).
+///
+/// The index is a cache, never the source of truth: the ledger rebuilds it on start, and every hit is
+/// re-read from the ledger before it decides anything.
+public protocol VectorIndex: Sendable {
+    /// Adds or replaces the row with `row.id` in `partition`.
+    func upsert(_ row: IndexRow, in partition: PartitionKey)
+    /// Removes the row with `id` from `partition`, if present.
+    func remove(id: String, from partition: PartitionKey)
+    /// The best `limit` rows of `partition` in the query's identity `group` with score ≥ `minScore`,
+    /// best first, ignoring rows expired at `nowMillis`.
+    func search(
+        _ query: [Float],
+        in partition: PartitionKey,
+        group: UInt64,
+        limit: Int,
+        minScore: Float,
+        nowMillis: Int64
+    ) -> [IndexHit]
+    /// Drops rows that expired before `nowMillis`; returns how many.
+    @discardableResult
+    func removeExpired(nowMillis: Int64) -> Int
+    /// Total rows over all partitions.
+    var count: Int { get }
+}

@@ -1,0 +1,53 @@
+import Synchronization
+
+/// A first-in, first-out lock that can be held across `await`, unlike `Mutex`.
+///
+/// Waiters are resumed in arrival order, so no claim starves behind later ones.
+public final class AsyncLock: Sendable {
+    private struct State {
+        var locked = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        var head = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// An unlocked lock.
+    public init() {}
+
+    /// Runs `body` holding the lock.
+    public func withLock<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
+        await lock()
+        defer { unlock() }
+        return try await body()
+    }
+
+    private func lock() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let acquired = state.withLock { state -> Bool in
+                if !state.locked {
+                    state.locked = true
+                    return true
+                }
+                state.waiters.append(continuation)
+                return false
+            }
+            if acquired { continuation.resume() }
+        }
+    }
+
+    private func unlock() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard state.head < state.waiters.count else {
+                state.locked = false
+                state.waiters.removeAll(keepingCapacity: true)
+                state.head = 0
+                return nil
+            }
+            let next = state.waiters[state.head]
+            state.head += 1
+            return next
+        }
+        next?.resume()
+    }
+}

@@ -1,0 +1,352 @@
+public import Foundation
+import Synchronization
+
+/// The ledger: the funnel, the vector index and the claim semantics of DESIGN.md over any ``LedgerStore``.
+///
+/// - A match that succeeded (or failed terminally) is replayed as `duplicate` with its stored outcome.
+/// - A match still `pending` with a live lease is `in_progress`.
+/// - A `pending` match whose lease ran out is taken over as a new attempt, flagged `recovered`.
+/// - A match that failed with `retryable` is released: the claim gets `new` and the attempt count grows.
+/// - The caller's idempotency key with a different payload is a `conflict`.
+///
+/// Claims of one partition run one at a time under the store's partition lock; the verifier, which may
+/// be a slow network call, runs outside it and the funnel is re-run with its judgement, so a slow judge
+/// never blocks other claims yet a racing equivalent claim is still seen.
+public final class DedupLedger<Store: LedgerStore>: Ledger {
+    /// The storage backend.
+    public let store: Store
+    /// The configuration.
+    public let configuration: LedgerConfiguration
+    /// The embedder for the semantic layer.
+    public let embedder: any Embedder
+    /// The in-memory cosine index (a cache of the store, rebuilt on start).
+    public let index: BLASVectorIndex
+    private let funnel: Funnel
+    private let lastSequence = Mutex<Int64>(0)
+
+    /// Opens a ledger over `store` and rebuilds the vector index from it.
+    public init(store: Store, embedder: any Embedder, configuration: LedgerConfiguration = LedgerConfiguration())
+        async throws
+    {
+        self.store = store
+        self.configuration = configuration
+        self.embedder = embedder
+        self.index = BLASVectorIndex(dimension: embedder.dimension)
+        self.funnel = Funnel(configuration: configuration.funnel, index: index)
+        try await store.withReadTransaction { transaction in try await self.catchUp(transaction) }
+    }
+
+    private enum Step: Sendable {
+        case done(Verdict)
+        case verify(CallRecord, score: Double)
+        case retry
+    }
+
+    /// Claims `call`; see ``Ledger/claim(_:lease:)``.
+    public func claim(_ call: ToolCall, lease: Duration? = nil) async throws -> Verdict {
+        let lease = lease ?? configuration.defaultLease
+        guard lease > .zero, lease <= configuration.maxLease else {
+            throw DedupError.invalidInput(
+                "lease must be more than 0 and at most \(configuration.maxLease.components.seconds) seconds"
+            )
+        }
+        return try await decide(call, lease: lease)
+    }
+
+    /// The verdict a claim would give; records nothing.
+    public func check(_ call: ToolCall) async throws -> Verdict {
+        try await decide(call, lease: nil)
+    }
+
+    /// Runs the funnel; with a lease it claims, without one it only looks.
+    private func decide(_ call: ToolCall, lease: Duration?) async throws -> Verdict {
+        let start = ContinuousClock.now
+        var timings = LayerTimings()
+        let normalized = try configuration.normalizer.normalize(call)
+        timings.normalize = start.microsecondsElapsed()
+        let embedStart = ContinuousClock.now
+        let embedding = embedder.embed(normalized)
+        timings.embed = embedStart.microsecondsElapsed()
+
+        var judgements: [String: Judgement] = [:]
+        var verifyTime = 0.0
+        for round in 0..<4 {
+            let storeStart = ContinuousClock.now
+            var funnelTimings = LayerTimings()
+            let body = { (transaction: Store.Transaction) async throws -> Step in
+                try await self.catchUp(transaction)
+                let now = self.configuration.clock()
+                let outcome = try await self.funnel.evaluate(
+                    normalized,
+                    embedding: embedding,
+                    in: transaction,
+                    nowMillis: now.millis,
+                    judgements: judgements,
+                    timings: &funnelTimings
+                )
+                if case .needsVerification(let record, let score) = outcome, round < 3 {
+                    return .verify(record, score: score)
+                }
+                return try await self.apply(
+                    outcome,
+                    for: normalized,
+                    embedding: embedding,
+                    lease: lease,
+                    now: now,
+                    in: transaction
+                )
+            }
+            let step =
+                lease == nil
+                ? try await store.withReadTransaction(body)
+                : try await store.withPartitionLock(normalized.partition, body)
+            let storeTime = storeStart.microsecondsElapsed()
+            timings.exact += funnelTimings.exact
+            timings.search += funnelTimings.search
+            timings.store += max(0, storeTime - funnelTimings.exact - funnelTimings.search)
+            switch step {
+            case .done(var verdict):
+                timings.verify = verifyTime
+                timings.total = start.microsecondsElapsed()
+                verdict.timings = timings
+                return verdict
+            case .verify(let record, let score):
+                let verifyStart = ContinuousClock.now
+                judgements[record.id] = await configuration.verifier.verify(normalized, against: record, score: score)
+                verifyTime += verifyStart.microsecondsElapsed()
+            case .retry:
+                continue
+            }
+        }
+        throw DedupError.unavailable("the claim kept racing with other claims; retry it")
+    }
+
+    /// Turns a funnel outcome into a verdict, writing the claim when `lease` is set.
+    private func apply(
+        _ outcome: FunnelOutcome,
+        for call: NormalizedCall,
+        embedding: [Float],
+        lease: Duration?,
+        now: Date,
+        in transaction: Store.Transaction
+    ) async throws -> Step {
+        switch outcome {
+        case .conflict(let record):
+            return .done(
+                Verdict(
+                    decision: .conflict,
+                    callID: record.id,
+                    layer: .exact,
+                    score: nil,
+                    match: record,
+                    attempt: record.attempts,
+                    reason: "idempotency key \"\(call.call.idempotencyKey ?? "")\" was used for a different payload"
+                )
+            )
+        case .match(var record, let layer, let score, let borderline, let reason):
+            var verdict = Verdict(
+                decision: .duplicate,
+                callID: record.id,
+                layer: layer,
+                score: score,
+                match: record,
+                borderline: borderline,
+                attempt: record.attempts,
+                reason: reason
+            )
+            switch record.status {
+            case .succeeded,
+                .failed where !record.retryable:
+                return .done(verdict)
+            case .pending where record.isLeaseLive(at: now):
+                verdict.decision = .inProgress
+                return .done(verdict)
+            case .pending, .failed:
+                // An expired lease (the holder may have crashed mid-action) or a retryable failure:
+                // this caller takes the action over as a new attempt of the same record.
+                verdict.decision = .new
+                verdict.recovered = record.status == .pending
+                verdict.attempt = record.attempts + 1
+                verdict.reason =
+                    record.status == .pending
+                    ? "took over attempt \(record.attempts), whose lease ran out; it may have had side effects"
+                    : "earlier attempt failed with a retryable error; this is attempt \(record.attempts + 1)"
+                guard let lease else { return .done(verdict) }
+                record.status = .pending
+                record.attempts += 1
+                record.result = nil
+                record.error = nil
+                record.retryable = false
+                record.completedAt = nil
+                record.leaseExpiresAt = now.adding(lease)
+                record.updatedAt = now
+                record.expiresAt = max(record.expiresAt, now.adding(configuration.window))
+                try await transaction.update(record)
+                updateIndex(record)
+                return .done(verdict)
+            }
+        case .noMatch(let borderline, let reason):
+            return try await insertNew(
+                call,
+                embedding: embedding,
+                lease: lease,
+                now: now,
+                borderline: borderline,
+                reason: reason,
+                in: transaction
+            )
+        case .needsVerification(let record, let score):
+            // The verifier was asked in every round and a racing claim kept changing the candidates:
+            // lean to the fallback, like an unsure judgement.
+            let fallback = configuration.funnel.thresholds(for: call.policy).fallback
+            if fallback == .duplicate {
+                return try await apply(
+                    .match(record, layer: .verifier, score: score, borderline: true, reason: "verifier fallback"),
+                    for: call,
+                    embedding: embedding,
+                    lease: lease,
+                    now: now,
+                    in: transaction
+                )
+            }
+            return try await insertNew(
+                call,
+                embedding: embedding,
+                lease: lease,
+                now: now,
+                borderline: true,
+                reason: "borderline candidate left to the fallback",
+                in: transaction
+            )
+        }
+    }
+
+    private func insertNew(
+        _ call: NormalizedCall,
+        embedding: [Float],
+        lease: Duration?,
+        now: Date,
+        borderline: Bool,
+        reason: String,
+        in transaction: Store.Transaction
+    ) async throws -> Step {
+        let id = CallID.make(millis: now.millis)
+        guard let lease else {
+            return .done(Verdict(decision: .new, callID: nil, borderline: borderline, reason: reason))
+        }
+        if let key = call.call.idempotencyKey,
+            let holder = try await transaction.record(idempotencyKey: key, tenant: call.call.tenant)
+        {
+            // The funnel only looks at live keys; a key left on an expired record is free again.
+            try await transaction.releaseIdempotencyKey(id: holder.id)
+        }
+        let record = CallRecord(
+            id: id,
+            tenant: call.call.tenant,
+            scope: call.call.scope,
+            tool: call.call.tool,
+            arguments: call.call.arguments,
+            canonical: call.canonical,
+            fingerprint: call.fingerprint,
+            intentKey: call.intentKey,
+            idempotencyKey: call.call.idempotencyKey,
+            signature: call.signature,
+            embedding: embedding,
+            status: .pending,
+            leaseExpiresAt: now.adding(lease),
+            createdAt: now,
+            updatedAt: now,
+            expiresAt: now.adding(configuration.window)
+        )
+        do {
+            try await transaction.insert(record)
+        } catch let error as DedupError where error.isConflict {
+            // Another partition's claim took the same idempotency key a moment ago: decide again.
+            return .retry
+        }
+        updateIndex(record)
+        return .done(Verdict(decision: .new, callID: id, borderline: borderline, reason: reason))
+    }
+
+    private func updateIndex(_ record: CallRecord) {
+        guard !record.embedding.isEmpty else { return }
+        index.upsert(
+            IndexRow(
+                id: record.id,
+                group: record.signature.identityGroup,
+                vector: record.embedding,
+                expiresAtMillis: record.expiresAt.millis
+            ),
+            in: record.partition
+        )
+    }
+
+    /// Brings the index up to date with rows other processes (or earlier runs) stored.
+    private func catchUp(_ transaction: Store.Transaction) async throws {
+        let after = lastSequence.withLock { $0 }
+        let (rows, last) = try await transaction.indexRows(after: after, nowMillis: configuration.clock().millis)
+        for (partition, row) in rows { index.upsert(row, in: partition) }
+        lastSequence.withLock { $0 = max($0, last) }
+    }
+
+    /// Records the outcome of a claimed call; see ``Ledger/complete(tenant:callID:_:)``.
+    public func complete(tenant: String, callID: String, _ completion: Completion) async throws -> CallRecord {
+        guard completion.status != .pending else {
+            throw DedupError.invalidInput("status must be \"succeeded\" or \"failed\"")
+        }
+        return try await store.withWriteTransaction { transaction in
+            guard var record = try await transaction.record(id: callID, tenant: tenant) else {
+                throw DedupError.notFound("no call \(callID) for this tenant")
+            }
+            guard record.status == .pending else {
+                let same =
+                    record.status == completion.status && record.result == completion.result
+                    && record.error == completion.error && record.retryable == completion.retryable
+                if same { return record }
+                throw DedupError.conflict(
+                    "call \(callID) was already completed as \(record.status.rawValue); a different outcome cannot be recorded"
+                )
+            }
+            let now = configuration.clock()
+            record.status = completion.status
+            record.result = completion.result
+            record.error = completion.error
+            record.retryable = completion.status == .failed && completion.retryable
+            record.completedAt = now
+            record.updatedAt = now
+            record.leaseExpiresAt = nil
+            record.expiresAt = max(record.expiresAt, now.adding(configuration.window))
+            try await transaction.update(record)
+            updateIndex(record)
+            return record
+        }
+    }
+
+    /// The record, if `tenant` owns it.
+    public func record(tenant: String, callID: String) async throws -> CallRecord? {
+        try await store.withReadTransaction { transaction in try await transaction.record(id: callID, tenant: tenant) }
+    }
+
+    /// A scope's calls, oldest first.
+    public func history(tenant: String, scope: String, limit: Int = 100) async throws -> [CallRecord] {
+        try await store.withReadTransaction { transaction in
+            try await transaction.history(tenant: tenant, scope: scope, limit: max(0, limit))
+        }
+    }
+
+    /// Deletes records past the window, from the store and the index.
+    public func prune() async throws -> Int {
+        let now = configuration.clock().millis
+        let removed = try await store.withWriteTransaction { transaction in
+            try await transaction.deleteExpired(nowMillis: now).map { Removed(partition: $0.0, id: $0.1) }
+        }
+        for item in removed { index.remove(id: item.id, from: item.partition) }
+        index.removeExpired(nowMillis: now)
+        return removed.count
+    }
+
+    private struct Removed: Sendable {
+        var partition: PartitionKey
+        var id: String
+    }
+}

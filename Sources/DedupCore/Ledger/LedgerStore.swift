@@ -1,0 +1,49 @@
+/// The storage a ``DedupLedger`` runs on: SQLite for one process, PostgreSQL for several replicas.
+///
+/// The store provides durability and the two kinds of critical section the ledger needs; the funnel,
+/// the index and the claim semantics live in the ledger, so every backend behaves the same.
+public protocol LedgerStore: Sendable {
+    /// The view of the store inside one transaction.
+    associatedtype Transaction: LedgerTransaction
+
+    /// Runs `body` in a write transaction during which no other claim of `partition` — in this process or
+    /// any other sharing the store — can run. Commits when `body` returns, rolls back when it throws.
+    func withPartitionLock<T: Sendable>(
+        _ partition: PartitionKey,
+        _ body: (Transaction) async throws -> T
+    ) async throws -> T
+
+    /// Runs `body` in a write transaction (completions, pruning).
+    func withWriteTransaction<T: Sendable>(_ body: (Transaction) async throws -> T) async throws -> T
+
+    /// Runs `body` on a consistent read-only view.
+    func withReadTransaction<T: Sendable>(_ body: (Transaction) async throws -> T) async throws -> T
+}
+
+/// The queries and writes of one transaction. Lookups are tenant-scoped by construction: there is no
+/// way to ask for a record without naming its tenant.
+public protocol LedgerTransaction {
+    /// The record with `id` owned by `tenant`.
+    func record(id: String, tenant: String) async throws -> CallRecord?
+    /// The record carrying a caller idempotency key, expired or not.
+    func record(idempotencyKey: String, tenant: String) async throws -> CallRecord?
+    /// The live record of `partition` with this fingerprint.
+    func record(fingerprint: String, partition: PartitionKey, nowMillis: Int64) async throws -> CallRecord?
+    /// The live record of `partition` with this intent key.
+    func record(intentKey: String, partition: PartitionKey, nowMillis: Int64) async throws -> CallRecord?
+    /// Inserts a new record; throws ``DedupError/conflict(_:)`` when its idempotency key is taken.
+    func insert(_ record: CallRecord) async throws
+    /// Replaces the stored record with the same id.
+    func update(_ record: CallRecord) async throws
+    /// Clears the idempotency key of an expired record so the key can be used again.
+    func releaseIdempotencyKey(id: String) async throws
+    /// A scope's records, oldest first.
+    func history(tenant: String, scope: String, limit: Int) async throws -> [CallRecord]
+    /// Deletes records that expired at `nowMillis`; returns their partitions and ids.
+    func deleteExpired(nowMillis: Int64) async throws -> [(PartitionKey, String)]
+    /// Index rows of live records stored after sequence number `sequence` (by this process or another),
+    /// with the highest sequence number seen; how a cache catches up with writes it did not make.
+    func indexRows(after sequence: Int64, nowMillis: Int64) async throws -> (
+        rows: [(PartitionKey, IndexRow)], last: Int64
+    )
+}

@@ -1,0 +1,45 @@
+/// Decides whether a field is identity (must match exactly) or text (may be reworded).
+///
+/// The defaults lean to identity: a field wrongly taken as text can let two different actions look
+/// alike, while a field wrongly taken as identity only makes a reworded retry look new.
+struct FieldClassifier: Sendable {
+    /// Key names (lower-cased, separators removed) whose string values are free text.
+    static let textKeyHints: [String] = [
+        "message", "body", "text", "content", "description", "subject", "title", "summary", "note", "comment",
+        "query", "prompt", "reason", "question", "instruction", "caption", "feedback", "review", "reply",
+        "response", "answer", "details", "explanation", "bio", "post", "tweet", "memo", "story", "topic",
+    ]
+
+    /// Key names that are identity whatever their value looks like.
+    static let identityKeyHints: Set<String> = [
+        "to", "cc", "bcc", "from", "recipient", "recipients", "sender", "email", "emails", "phone", "amount",
+        "price", "currency", "account", "iban", "date", "time", "url", "uri", "path", "sku", "quantity", "qty",
+        "count", "number", "name", "username", "handle", "address", "street", "city", "zip", "zipcode",
+        "postcode", "country", "location", "destination", "origin", "symbol", "ticker", "channel", "file",
+        "filename", "key", "code", "status", "type", "mode", "action", "state", "level", "priority",
+        "category", "language", "unit", "method", "operation", "command",
+    ]
+
+    enum FieldClass {
+        case identity
+        case text
+    }
+
+    func classify(path: String, key: String, value: JSONValue, policy: ToolPolicy) -> FieldClass {
+        if ToolPolicy.matches(policy.identityFields, path: path) { return .identity }
+        if ToolPolicy.matches(policy.textFields, path: path) {
+            return value.stringValue == nil ? .identity : .text
+        }
+        guard let string = value.stringValue else { return .identity }
+        let name = Normalizer.squashedName(key)
+        let words = string.split(separator: " ").count
+        if Self.identityKeyHints.contains(name) || name.hasSuffix("id") || name.hasSuffix("ids")
+            || name.hasSuffix("email") || name.hasSuffix("amount") || name.hasSuffix("date")
+        {
+            return .identity
+        }
+        if words >= 2, Self.textKeyHints.contains(where: { name.contains($0) }) { return .text }
+        // An unnamed string reads as prose only when it is a sentence-length run of words.
+        return words >= 4 ? .text : .identity
+    }
+}

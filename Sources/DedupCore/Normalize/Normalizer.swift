@@ -1,0 +1,203 @@
+import Foundation
+
+/// Turns a proposed tool call into its canonical form, keys and field signature.
+///
+/// The rules, in order: argument keys sorted; volatile fields (timestamps, request and trace ids,
+/// nonces — the defaults below plus a policy's `ignore` list) dropped; strings NFKC-normalised,
+/// trimmed and whitespace-collapsed; e-mail addresses lower-cased; a string that is exactly a decimal
+/// number (no leading zeros, so `"02139"` stays a string) read as that number; numbers compared by
+/// value (`4999` = `4999.0` = `"4999"`). Every leaf is then classed identity or text.
+public struct Normalizer: Sendable {
+    /// Field names dropped from every call, compared lower-cased with `_`, `-`, `.` and spaces removed.
+    public static let defaultVolatileFields: Set<String> = [
+        "timestamp", "ts", "requestid", "xrequestid", "clientrequestid", "traceid", "spanid", "traceparent",
+        "nonce", "correlationid", "idempotencykey", "createdat", "updatedat", "sentat", "requestedat",
+        "requesttime", "currenttime", "now", "retrycount", "attempt", "attemptnumber", "cachebuster",
+    ]
+
+    /// The per-tool policies.
+    public var policies: PolicySet
+    /// Field names treated as volatile (see ``defaultVolatileFields``), in squashed form.
+    public var volatileFields: Set<String>
+    /// Longest accepted tool, scope or tenant name, in characters.
+    public var maxNameLength: Int
+
+    private let classifier = FieldClassifier()
+
+    /// A normaliser with the given policies; `extraVolatileFields` adds to the defaults.
+    public init(policies: PolicySet = PolicySet(), extraVolatileFields: [String] = [], maxNameLength: Int = 256) {
+        self.policies = policies
+        self.volatileFields = Self.defaultVolatileFields.union(extraVolatileFields.map(Self.squashedName))
+        self.maxNameLength = maxNameLength
+    }
+
+    /// Normalises `call`, or explains why it cannot be compared (empty names, non-object arguments).
+    public func normalize(_ call: ToolCall) throws(DedupError) -> NormalizedCall {
+        for (label, value) in [("tenant", call.tenant), ("scope", call.scope), ("tool", call.tool)] {
+            let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else { throw .invalidInput("\(label) must not be empty") }
+            guard value.count <= maxNameLength else {
+                throw .invalidInput("\(label) is longer than \(maxNameLength) characters")
+            }
+        }
+        if let key = call.idempotencyKey, key.isEmpty || key.count > maxNameLength {
+            throw .invalidInput("idempotency key must be 1 to \(maxNameLength) characters")
+        }
+        let arguments: [String: JSONValue]
+        switch call.arguments {
+        case .null: arguments = [:]
+        case .object(let members): arguments = members
+        default: throw .invalidInput("arguments must be a JSON object, got \(call.arguments.typeName)")
+        }
+        let policy = policies.policy(for: call.tool)
+        var dropped: [String] = []
+        let canonicalArguments = canonicalize(.object(arguments), path: "", policy: policy, dropped: &dropped)
+        let canonical = call.tool + "\u{1F}" + canonicalArguments.canonicalText
+
+        var signature = FieldSignature()
+        var declaredIdentity: [String: JSONValue] = [:]
+        collectFields(
+            canonicalArguments,
+            path: "",
+            key: "",
+            policy: policy,
+            into: &signature,
+            declared: &declaredIdentity
+        )
+        let intentKey: String? =
+            policy.identityFields.isEmpty
+            ? nil : StableHash.sha256Hex(call.tool + "\u{1F}" + JSONValue.object(declaredIdentity).canonicalText)
+        return NormalizedCall(
+            call: call,
+            canonicalArguments: canonicalArguments,
+            canonical: canonical,
+            fingerprint: StableHash.sha256Hex(canonical),
+            intentKey: intentKey,
+            signature: signature,
+            droppedFields: dropped.sorted(),
+            policy: policy
+        )
+    }
+
+    /// `Customer_ID` → `customerid`: how field names are compared with the hint and volatile lists.
+    static func squashedName(_ name: String) -> String {
+        String(name.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) })
+    }
+
+    private func canonicalize(_ value: JSONValue, path: String, policy: ToolPolicy, dropped: inout [String])
+        -> JSONValue
+    {
+        switch value {
+        case .object(let members):
+            var output: [String: JSONValue] = [:]
+            for (rawKey, member) in members {
+                let key = rawKey.precomposedStringWithCompatibilityMapping
+                let memberPath = path.isEmpty ? key : path + "." + key
+                if volatileFields.contains(Self.squashedName(key))
+                    || ToolPolicy.matches(policy.ignoredFields, path: memberPath)
+                {
+                    dropped.append(memberPath)
+                    continue
+                }
+                output[key] = canonicalize(member, path: memberPath, policy: policy, dropped: &dropped)
+            }
+            return .object(output)
+        case .array(let elements):
+            return .array(
+                elements.enumerated()
+                    .map { position, element in
+                        canonicalize(element, path: "\(path)[\(position)]", policy: policy, dropped: &dropped)
+                    }
+            )
+        case .string(let string):
+            return Self.canonicalString(string)
+        case .null, .bool, .number:
+            return value
+        }
+    }
+
+    /// NFKC, trimmed, whitespace collapsed; e-mails lower-cased; exact decimal numbers read as numbers.
+    static func canonicalString(_ string: String) -> JSONValue {
+        let collapsed = collapseWhitespace(string.precomposedStringWithCompatibilityMapping)
+        if let number = JSONNumber(literal: collapsed) { return .number(number) }
+        if isEmail(collapsed) { return .string(collapsed.lowercased()) }
+        return .string(collapsed)
+    }
+
+    static func collapseWhitespace(_ string: String) -> String {
+        string.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    static func isEmail(_ string: String) -> Bool {
+        let parts = string.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
+            !parts[1].hasSuffix(".")
+        else { return false }
+        return !string.contains(where: { $0.isWhitespace })
+    }
+
+    private func collectFields(
+        _ value: JSONValue,
+        path: String,
+        key: String,
+        policy: ToolPolicy,
+        into signature: inout FieldSignature,
+        declared: inout [String: JSONValue]
+    ) {
+        switch value {
+        case .object(let members) where !members.isEmpty:
+            for (memberKey, member) in members {
+                let memberPath = path.isEmpty ? memberKey : path + "." + memberKey
+                collectFields(
+                    member,
+                    path: memberPath,
+                    key: memberKey,
+                    policy: policy,
+                    into: &signature,
+                    declared: &declared
+                )
+            }
+        case .array(let elements) where !elements.isEmpty:
+            for (position, element) in elements.enumerated() {
+                collectFields(
+                    element,
+                    path: "\(path)[\(position)]",
+                    key: key,
+                    policy: policy,
+                    into: &signature,
+                    declared: &declared
+                )
+            }
+        default:
+            guard !path.isEmpty else { return }
+            if ToolPolicy.matches(policy.identityFields, path: path) { declared[path] = value }
+            switch classifier.classify(path: path, key: key, value: value, policy: policy) {
+            case .identity:
+                signature.identity[path] = value.canonicalText
+            case .text:
+                let text = value.stringValue ?? value.canonicalText
+                signature.text[path] = text
+                // Numbers written inside prose are identity too: "refund $50" is not "refund $500".
+                let numerals = Self.numerals(in: text)
+                if !numerals.isEmpty { signature.identity[path + "#numbers"] = numerals.joined(separator: " ") }
+            }
+        }
+    }
+
+    /// The digit runs in `text`, sorted, so that rewording around them does not matter.
+    static func numerals(in text: String) -> [String] {
+        var runs: [String] = []
+        var current = ""
+        for character in text {
+            if character.isASCII && character.isNumber {
+                current.append(character)
+            } else if !current.isEmpty {
+                runs.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { runs.append(current) }
+        return runs.map { String($0.drop(while: { $0 == "0" })).isEmpty ? "0" : String($0.drop(while: { $0 == "0" })) }
+            .sorted()
+    }
+}

@@ -1,0 +1,66 @@
+import DedupCore
+
+/// The ledger's schema and its versioned migrations, tracked in `PRAGMA user_version`.
+///
+/// Migrations only ever append: a database is moved forward one version at a time, each step in its own
+/// transaction, and a database from a newer agent-dedup is refused rather than misread.
+enum SQLiteSchema {
+    static let migrations: [String] = [
+        // Version 1: the calls table.
+        """
+        CREATE TABLE calls (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            tenant TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            tool TEXT NOT NULL,
+            arguments TEXT NOT NULL,
+            canonical TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            intent_key TEXT,
+            idempotency_key TEXT,
+            identity_group INTEGER NOT NULL,
+            signature TEXT NOT NULL,
+            embedding BLOB,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed')),
+            result TEXT,
+            error TEXT,
+            retryable INTEGER NOT NULL DEFAULT 0,
+            attempts INTEGER NOT NULL DEFAULT 1,
+            lease_expires_at INTEGER,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            completed_at INTEGER,
+            expires_at INTEGER NOT NULL
+        );
+        CREATE INDEX calls_fingerprint ON calls (tenant, scope, tool, fingerprint);
+        CREATE INDEX calls_intent ON calls (tenant, scope, tool, intent_key) WHERE intent_key IS NOT NULL;
+        CREATE UNIQUE INDEX calls_idempotency_key ON calls (tenant, idempotency_key)
+            WHERE idempotency_key IS NOT NULL;
+        CREATE INDEX calls_scope ON calls (tenant, scope, created_at);
+        CREATE INDEX calls_expiry ON calls (expires_at);
+        """
+    ]
+
+    static func migrate(_ connection: SQLiteConnection) throws(DedupError) {
+        var version: Int64 = 0
+        try connection.query("PRAGMA user_version") { row in version = row.integer(0) }
+        guard version <= Int64(migrations.count) else {
+            throw .storage(
+                "the database \(connection.path) has schema version \(version), newer than this agent-dedup "
+                    + "understands (\(migrations.count)); upgrade agent-dedup"
+            )
+        }
+        for next in Int(version)..<migrations.count {
+            try connection.execute("BEGIN IMMEDIATE")
+            do {
+                try connection.execute(migrations[next])
+                try connection.execute("PRAGMA user_version = \(next + 1)")
+                try connection.execute("COMMIT")
+            } catch {
+                try? connection.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+}

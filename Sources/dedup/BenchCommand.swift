@@ -1,0 +1,130 @@
+import ArgumentParser
+import CBLAS
+import DedupCore
+import DedupSQLite
+import Foundation
+
+/// `dedup bench`: measure the funnel on purpose (never in tests).
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks: check latency against ledgers of many recent calls.",
+        subcommands: [LatencyBench.self]
+    )
+}
+
+/// `dedup bench latency`: in-process `check` latency with N recent calls in one partition.
+struct LatencyBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "latency",
+        abstract: "Measure check latency per layer with 1k…1M recent calls in one partition."
+    )
+
+    @Option(name: .long, help: "Comma-separated partition sizes.")
+    var sizes = "1000,10000,100000,1000000"
+
+    @Option(name: .long, help: "Checks measured per size.")
+    var queries = 2000
+
+    @Option(name: .long, help: "Directory for the results (markdown and JSON).")
+    var out = "bench/results"
+
+    func run() async throws {
+        try await reportingErrors {
+            let sizeList = sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !sizeList.isEmpty, sizeList.allSatisfy({ $0 > 0 }) else {
+                throw CLIError("--sizes needs positive integers")
+            }
+            guard queries > 0 else { throw CLIError("--queries must be positive") }
+            // One BLAS thread: the server runs that way (two oversubscribe 2 cores under load).
+            openblas_set_num_threads(1)
+            let embedder = try HashingEmbedder.bundled()
+            var report = LatencyReport()
+            for size in sizeList {
+                report.rows.append(try await measure(size: size, embedder: embedder))
+                Swift.print(report.rows.last!.line)
+            }
+            try report.write(to: out, queries: queries)
+        }
+    }
+
+    private func measure(size: Int, embedder: HashingEmbedder) async throws -> LatencyReport.Row {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "dedup-bench-\(UUID().uuidString)"
+        )
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteStore(path: directory.appendingPathComponent("bench.sqlite").path)
+        let normalizer = Normalizer()
+        let generator = SyntheticCalls(seed: 42)
+        let now = Date()
+        let loadStart = ContinuousClock.now
+        try await store.withWriteTransaction { transaction in
+            for index in 0..<size {
+                let call = generator.call(index)
+                let normalized = try normalizer.normalize(call)
+                let record = CallRecord(
+                    id: String(format: "call_bench%016d", index),
+                    tenant: call.tenant,
+                    scope: call.scope,
+                    tool: call.tool,
+                    arguments: call.arguments,
+                    canonical: normalized.canonical,
+                    fingerprint: normalized.fingerprint,
+                    intentKey: nil,
+                    idempotencyKey: nil,
+                    signature: normalized.signature,
+                    embedding: embedder.embed(normalized),
+                    status: .succeeded,
+                    result: ["ok": true],
+                    leaseExpiresAt: nil,
+                    createdAt: now,
+                    updatedAt: now,
+                    completedAt: now,
+                    expiresAt: now.addingTimeInterval(86_400)
+                )
+                try transaction.insert(record)
+            }
+        }
+        let ledger = try await SQLiteLedger(store: store, embedder: embedder)
+        let loadSeconds = (ContinuousClock.now - loadStart).seconds
+        var samples: [LayerTimings] = []
+        var decisions: [String: Int] = [:]
+        for query in 0..<queries {
+            // Half reworded retries of stored calls, half calls never seen.
+            let call =
+                query.isMultiple(of: 2) ? generator.reworded((query * 7919) % size) : generator.call(size + query)
+            let verdict = try await ledger.check(call)
+            samples.append(verdict.timings)
+            decisions[verdict.decision.rawValue, default: 0] += 1
+        }
+        // BLAS against a plain Swift loop over the same matrix.
+        let probe = embedder.embed(try normalizer.normalize(generator.call(0)))
+        let partition = generator.call(0).partition
+        let blas = timeMedian(repeats: 21) { _ = ledger.index.blasScores(probe, in: partition) }
+        let plain = timeMedian(repeats: 5) { _ = ledger.index.referenceScores(probe, in: partition) }
+        await store.close()
+        return LatencyReport.Row(
+            size: size,
+            samples: samples,
+            decisions: decisions,
+            loadSeconds: loadSeconds,
+            blasMicros: blas,
+            plainMicros: plain
+        )
+    }
+
+    private func timeMedian(repeats: Int, _ body: () -> Void) -> Double {
+        var times: [Double] = []
+        for _ in 0..<repeats {
+            let start = ContinuousClock.now
+            body()
+            times.append((ContinuousClock.now - start).seconds * 1e6)
+        }
+        return times.sorted()[times.count / 2]
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,101 @@
+import DedupCore
+import Foundation
+import Testing
+
+@Suite struct VectorIndexTests {
+    let partition = PartitionKey(tenant: "t", scope: "s", tool: "x")
+
+    func randomUnitVector(_ dimension: Int, _ generator: inout some RandomNumberGenerator) -> [Float] {
+        let raw = (0..<dimension).map { _ in Float.random(in: -1...1, using: &generator) }
+        let norm = raw.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return raw.map { $0 / norm }
+    }
+
+    @Test func blasScoresEqualAPlainDotProduct() {
+        var generator = SeededGenerator(seed: 7)
+        let index = BLASVectorIndex(dimension: 256)
+        for row in 0..<3000 {
+            index.upsert(
+                IndexRow(id: "r\(row)", group: 1, vector: randomUnitVector(256, &generator), expiresAtMillis: .max),
+                in: partition
+            )
+        }
+        let query = randomUnitVector(256, &generator)
+        let blas = index.blasScores(query, in: partition)
+        let plain = index.referenceScores(query, in: partition)
+        #expect(blas.count == 3000)
+        for (fast, slow) in zip(blas, plain) {
+            #expect(fast.0 == slow.0)
+            #expect(abs(fast.1 - slow.1) <= 1e-5)
+        }
+    }
+
+    @Test func searchReturnsTheBestRowsOfTheGroupInOrder() {
+        let index = BLASVectorIndex(dimension: 2)
+        let rows: [(String, UInt64, [Float])] = [
+            ("a", 1, [1, 0]), ("b", 1, [0.8, 0.6]), ("c", 2, [1, 0]), ("d", 1, [0, 1]), ("e", 1, [0.6, 0.8]),
+        ]
+        for (id, group, vector) in rows {
+            index.upsert(IndexRow(id: id, group: group, vector: vector, expiresAtMillis: 1000), in: partition)
+        }
+        let hits = index.search([1, 0], in: partition, group: 1, limit: 2, minScore: 0.5, nowMillis: 0)
+        #expect(hits.map(\.id) == ["a", "b"])
+        #expect(index.search([1, 0], in: partition, group: 2, limit: 5, minScore: 0, nowMillis: 0).map(\.id) == ["c"])
+        #expect(
+            index.search([1, 0], in: partition, group: 1, limit: 5, minScore: 0.9, nowMillis: 0).map(\.id) == ["a"]
+        )
+        #expect(index.search([1, 0], in: partition, group: 1, limit: 5, minScore: 0, nowMillis: 1000).isEmpty)
+        let other = PartitionKey(tenant: "u", scope: "s", tool: "x")
+        #expect(index.search([1, 0], in: other, group: 1, limit: 5, minScore: 0, nowMillis: 0).isEmpty)
+    }
+
+    @Test func removalAndExpiryKeepTheMatrixConsistent() {
+        let index = BLASVectorIndex(dimension: 2)
+        for row in 0..<100 {
+            let angle = Float(row) / 100
+            index.upsert(
+                IndexRow(id: "r\(row)", group: 0, vector: [cos(angle), sin(angle)], expiresAtMillis: Int64(row)),
+                in: partition
+            )
+        }
+        index.remove(id: "r0", from: partition)
+        index.remove(id: "r50", from: partition)
+        #expect(index.count == 98)
+        // The moved rows must still score as themselves.
+        let hits = index.search([1, 0], in: partition, group: 0, limit: 1, minScore: 0, nowMillis: -1)
+        #expect(hits.first?.id == "r1")
+        // r1…r49 expire at 49 or earlier (r0 and r50 were removed above).
+        #expect(index.removeExpired(nowMillis: 49) == 49)
+        #expect(index.count == 49)
+        #expect(index.removeExpired(nowMillis: 1000) == 49)
+        #expect(index.count == 0)
+        index.upsert(IndexRow(id: "z", group: 0, vector: [1, 0], expiresAtMillis: 5), in: partition)
+        index.upsert(IndexRow(id: "z", group: 0, vector: [0, 1], expiresAtMillis: 5), in: partition)
+        #expect(index.count(in: partition) == 1)
+        #expect(index.search([0, 1], in: partition, group: 0, limit: 1, minScore: 0.99, nowMillis: 0).first?.id == "z")
+    }
+
+    @Test func vectorsOfTheWrongDimensionAreIgnored() {
+        let index = BLASVectorIndex(dimension: 4)
+        index.upsert(IndexRow(id: "a", group: 0, vector: [1, 0], expiresAtMillis: 10), in: partition)
+        #expect(index.count == 0)
+        #expect(index.search([1, 0], in: partition, group: 0, limit: 1, minScore: 0, nowMillis: 0).isEmpty)
+    }
+}
+
+/// SplitMix64: a seeded generator so test data is the same on every run.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+}

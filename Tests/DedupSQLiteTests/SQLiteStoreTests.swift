@@ -1,0 +1,70 @@
+import DedupCore
+import Foundation
+import Testing
+
+@testable import DedupSQLite
+
+@Suite struct SQLiteStoreTests {
+    @Test func aDatabaseFromANewerVersionIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        let db = directory.path("ledger.sqlite")
+        _ = try SQLiteStore(path: db)
+        try SQLiteConnection(path: db).execute("PRAGMA user_version = 99")
+        do {
+            _ = try SQLiteStore(path: db)
+            Issue.record("a newer schema must be refused")
+        } catch {
+            #expect(error.isStorage)
+            #expect(error.message.contains("schema version 99"))
+        }
+    }
+
+    @Test func aFileThatIsNotADatabaseIsAClearError() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("garbage.sqlite")
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: path))
+        #expect(throws: DedupError.self) { try SQLiteStore(path: path) }
+    }
+
+    @Test func reopeningKeepsRecordsAndRebuildsTheIndex() async throws {
+        let directory = try TemporaryDirectory()
+        let db = directory.path("ledger.sqlite")
+        let call = ToolCall(
+            tenant: "t",
+            scope: "s",
+            tool: "send_email",
+            arguments: ["to": "a@x.io", "body": "Please find the signed contract attached to this message"]
+        )
+        let first = try await SQLiteLedger.open(path: db)
+        let id = try #require(try await first.claim(call).callID)
+        _ = try await first.complete(tenant: "t", callID: id, .succeeded(["ok": true]))
+        await first.store.close()
+
+        let second = try await SQLiteLedger.open(path: db)
+        #expect(second.index.count == 1)
+        var reworded = call
+        reworded.arguments = ["to": "A@X.io", "body": "Please find the signed contract attached to this message."]
+        let verdict = try await second.claim(reworded)
+        #expect(verdict.decision == .duplicate)
+        #expect(verdict.match?.result == ["ok": true])
+    }
+
+    @Test func claimsFromAnotherConnectionAreSeenByTheSemanticLayer() async throws {
+        let directory = try TemporaryDirectory()
+        let db = directory.path("ledger.sqlite")
+        let server = try await SQLiteLedger.open(path: db)
+        let cli = try await SQLiteLedger.open(path: db)
+        let call = ToolCall(
+            tenant: "t",
+            scope: "s",
+            tool: "post_update",
+            arguments: ["text": "The database migration finished and the service is back online"]
+        )
+        #expect(try await cli.claim(call).decision == .new)
+        var reworded = call
+        reworded.arguments = ["text": "The database migration finished, and the service is back online!"]
+        let verdict = try await server.claim(reworded)
+        #expect(verdict.decision == .inProgress)
+        #expect(verdict.layer == .semantic)
+    }
+}

@@ -1,0 +1,20 @@
+public import Foundation
+
+/// The embedder models shipped with the package, so a fresh checkout runs with no download.
+///
+/// `models/` holds one directory per model version (manifest + weights). SwiftPM copies them into a
+/// resource bundle next to the built products; a binary moved away from that bundle falls back to the
+/// checkout it was built from. `Bundle.module` is avoided on purpose: it traps when the bundle is missing.
+public enum BundledModels {
+    /// The directory of the default hashing embedder model (`models/hashing-v1`), if it can be found.
+    public static var hashingV1: URL? {
+        let fileManager = FileManager.default
+        let executableDirectory = Bundle.main.executableURL?.deletingLastPathComponent() ?? Bundle.main.bundleURL
+        let candidates = [
+            executableDirectory.appendingPathComponent("agent-dedup_DedupModels.resources/hashing-v1"),
+            executableDirectory.appendingPathComponent("agent-dedup_DedupModels.bundle/hashing-v1"),
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("hashing-v1"),
+        ]
+        return candidates.first { fileManager.fileExists(atPath: $0.appendingPathComponent("manifest.json").path) }
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Quick start, command 2: install what the tests need, build, run the whole test suite and the linter.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh
+swift build
+mkdir -p .build
+log=.build/test-output.txt
+# The full log is kept; the terminal shows failures, issues and the summary rather than every "started" line.
+set +e
+swift test 2>&1 | tee "$log" | grep -vE "^(◇|↳)| started\.$|passed after|Executed 0 tests|^Test Suite '"
+status=${PIPESTATUS[0]}
+set -e
+summary=$(grep -E "^[✔✘] Test run with [0-9]+ tests?" "$log" | tail -n 1 || true)
+if [ "$status" -ne 0 ] || [[ "$summary" != ✔* ]]; then
+    echo "tests failed (exit $status; full log: $log)" >&2
+    exit 1
+fi
+swift format lint --strict --recursive Package.swift Sources Tests models
+echo "lint: clean"
+tests=$(echo "$summary" | sed -E 's/.*Test run with ([0-9]+) tests?.*/\1/')
+echo "$summary"
+echo "$tests passed, 0 failed"
