@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "DedupCore", targets: ["DedupCore"]),
         .library(name: "DedupSQLite", targets: ["DedupSQLite"]),
         .library(name: "DedupTesting", targets: ["DedupTesting"]),
+        .library(name: "DedupServer", targets: ["DedupServer"]),
         .executable(name: "dedup", targets: ["dedup"]),
     ],
     dependencies: [
@@ -24,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -63,11 +66,28 @@ let package = Package(
             name: "DedupTesting",
             dependencies: ["DedupCore"]
         ),
+        .target(
+            name: "DedupServer",
+            dependencies: [
+                "CBLAS",
+                "DedupCore",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("openapi.yaml")]
+        ),
         .executableTarget(
             name: "dedup",
             dependencies: [
                 "DedupCore",
                 "DedupSQLite",
+                "DedupServer",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -86,6 +106,20 @@ let package = Package(
         .testTarget(
             name: "DedupSQLiteTests",
             dependencies: ["DedupSQLite", "DedupTesting", "DedupCore"]
+        ),
+        .testTarget(
+            name: "DedupServerTests",
+            dependencies: [
+                "DedupServer",
+                "DedupSQLite",
+                "DedupCore",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .testTarget(
             name: "dedupTests",

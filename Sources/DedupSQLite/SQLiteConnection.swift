@@ -62,6 +62,7 @@ final class SQLiteConnection {
             switch value {
             case .null: status = sqlite3_bind_null(statement, index)
             case .integer(let integer): status = sqlite3_bind_int64(statement, index, integer)
+            case .real(let real): status = sqlite3_bind_double(statement, index, real)
             case .text(let text): status = sqlite3_bind_text(statement, index, text, -1, Self.transient)
             case .blob(let bytes):
                 status = bytes.withUnsafeBytes { buffer in
@@ -110,6 +111,7 @@ final class SQLiteConnection {
 enum SQLiteValue {
     case null
     case integer(Int64)
+    case real(Double)
     case text(String)
     case blob([UInt8])
 }
@@ -121,6 +123,8 @@ struct SQLiteRow {
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
 
     func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+
+    func real(_ column: Int32) -> Double { sqlite3_column_double(statement, column) }
 
     func text(_ column: Int32) -> String? {
         guard let pointer = sqlite3_column_text(statement, column) else { return nil }

@@ -39,7 +39,26 @@ enum SQLiteSchema {
             WHERE idempotency_key IS NOT NULL;
         CREATE INDEX calls_scope ON calls (tenant, scope, created_at);
         CREATE INDEX calls_expiry ON calls (expires_at);
+        """,
+        // Version 2: the audit timeline.
         """
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            tenant TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            tool TEXT NOT NULL,
+            call_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            layer TEXT,
+            score REAL,
+            attempt INTEGER NOT NULL,
+            status TEXT,
+            at INTEGER NOT NULL,
+            detail TEXT NOT NULL
+        );
+        CREATE INDEX events_scope ON events (tenant, scope, seq);
+        CREATE INDEX events_at ON events (at);
+        """,
     ]
 
     static func migrate(_ connection: SQLiteConnection) throws(DedupError) {

@@ -97,8 +97,54 @@ public struct SQLiteTransaction: LedgerTransaction {
         return records
     }
 
-    /// Deletes expired records.
-    public func deleteExpired(nowMillis: Int64) throws -> [(PartitionKey, String)] {
+    /// Appends an audit event.
+    public func appendEvent(_ event: AuditEvent) throws {
+        try connection.query(
+            """
+            INSERT INTO events (tenant, scope, tool, call_id, kind, layer, score, attempt, status, at, detail)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .text(event.tenant), .text(event.scope), .text(event.tool), .text(event.callID),
+                .text(event.kind.rawValue), event.layer.map { .text($0.rawValue) } ?? .null,
+                event.score.map { .real($0) } ?? .null, .integer(Int64(event.attempt)),
+                event.status.map { .text($0.rawValue) } ?? .null, .integer(event.at.millis), .text(event.detail),
+            ]
+        )
+    }
+
+    /// A scope's events, oldest first.
+    public func events(tenant: String, scope: String, limit: Int) throws -> [AuditEvent] {
+        var events: [AuditEvent] = []
+        try connection.query(
+            """
+            SELECT tool, call_id, kind, layer, score, attempt, status, at, detail FROM events
+            WHERE tenant = ? AND scope = ? ORDER BY seq LIMIT ?
+            """,
+            [.text(tenant), .text(scope), .integer(Int64(limit))]
+        ) { row in
+            events.append(
+                AuditEvent(
+                    tenant: tenant,
+                    scope: scope,
+                    tool: row.text(0) ?? "",
+                    callID: row.text(1) ?? "",
+                    kind: AuditEvent.Kind(rawValue: row.text(2) ?? "") ?? .claimed,
+                    layer: row.text(3).flatMap(Layer.init(rawValue:)),
+                    score: row.isNull(4) ? nil : row.real(4),
+                    attempt: Int(row.integer(5)),
+                    status: row.text(6).flatMap(CallStatus.init(rawValue:)),
+                    at: Date(millis: row.integer(7)),
+                    detail: row.text(8) ?? ""
+                )
+            )
+        }
+        return events
+    }
+
+    /// Deletes expired records and old events.
+    public func deleteExpired(nowMillis: Int64, eventsBeforeMillis: Int64) throws -> [(PartitionKey, String)] {
+        try connection.query("DELETE FROM events WHERE at < ?", [.integer(eventsBeforeMillis)])
         var removed: [(PartitionKey, String)] = []
         try connection.query(
             "SELECT tenant, scope, tool, id FROM calls WHERE expires_at <= ?",

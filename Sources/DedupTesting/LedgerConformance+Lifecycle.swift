@@ -164,6 +164,30 @@ extension LedgerConformance {
             let history = try await ledger.history(tenant: "acme", scope: "session-1", limit: 10)
             #expect(history.map(\.id) == [first.callID!, second.callID!])
         },
+        Case(name: "the audit timeline records every claim decision and completion in order") { factory in
+            let clock = TestClock()
+            let ledger = try await factory(Fixture.configuration(clock))
+            let first = try await ledger.claim(Fixture.charge, lease: .seconds(5))
+            _ = try await ledger.claim(Fixture.charge)
+            _ = try await ledger.check(Fixture.charge)
+            clock.advance(by: .seconds(6))
+            _ = try await ledger.claim(Fixture.charge)
+            _ = try await ledger.complete(tenant: "acme", callID: first.callID!, .succeeded(["ok": true]))
+            _ = try await ledger.claim(Fixture.charge)
+            var keyed = Fixture.email
+            keyed.idempotencyKey = "k"
+            _ = try await ledger.claim(keyed)
+            keyed.arguments = ["to": "x@y.io", "subject": "s", "body": "b"]
+            _ = try await ledger.claim(keyed)
+            let events = try await ledger.events(tenant: "acme", scope: "session-1", limit: 100)
+            #expect(
+                events.map(\.kind) == [.claimed, .inProgress, .takeover, .completed, .duplicate, .claimed, .conflict]
+            )
+            #expect(events[1].layer == .exact)
+            #expect(events[2].attempt == 2)
+            #expect(events[3].status == .succeeded)
+            #expect(try await ledger.events(tenant: "globex", scope: "session-1", limit: 100).isEmpty)
+        },
         Case(name: "bad input is refused with a clear error and records nothing") { factory in
             let ledger = try await factory(Fixture.configuration(TestClock()))
             for call in [

@@ -13,7 +13,7 @@ struct Dedup: AsyncParsableCommand {
             """,
         subcommands: [
             ClaimCommand.self, CheckCommand.self, CompleteCommand.self, HistoryCommand.self, PruneCommand.self,
-            ModelCommand.self, BenchCommand.self, CrashWriterCommand.self,
+            ServeCommand.self, KeysCommand.self, ModelCommand.self, BenchCommand.self, CrashWriterCommand.self,
         ]
     )
 }

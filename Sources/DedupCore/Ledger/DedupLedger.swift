@@ -132,6 +132,20 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
     ) async throws -> Step {
         switch outcome {
         case .conflict(let record):
+            if lease != nil {
+                try await transaction.appendEvent(
+                    event(
+                        .conflict,
+                        call,
+                        record.id,
+                        layer: .exact,
+                        score: nil,
+                        attempt: record.attempts,
+                        now: now,
+                        detail: "idempotency key reused with a different payload"
+                    )
+                )
+            }
             return .done(
                 Verdict(
                     decision: .conflict,
@@ -157,9 +171,37 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
             switch record.status {
             case .succeeded,
                 .failed where !record.retryable:
+                if lease != nil {
+                    try await transaction.appendEvent(
+                        event(
+                            .duplicate,
+                            call,
+                            record.id,
+                            layer: layer,
+                            score: score,
+                            attempt: record.attempts,
+                            now: now,
+                            detail: reason
+                        )
+                    )
+                }
                 return .done(verdict)
             case .pending where record.isLeaseLive(at: now):
                 verdict.decision = .inProgress
+                if lease != nil {
+                    try await transaction.appendEvent(
+                        event(
+                            .inProgress,
+                            call,
+                            record.id,
+                            layer: layer,
+                            score: score,
+                            attempt: record.attempts,
+                            now: now,
+                            detail: reason
+                        )
+                    )
+                }
                 return .done(verdict)
             case .pending, .failed:
                 // An expired lease (the holder may have crashed mid-action) or a retryable failure:
@@ -172,6 +214,7 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
                     ? "took over attempt \(record.attempts), whose lease ran out; it may have had side effects"
                     : "earlier attempt failed with a retryable error; this is attempt \(record.attempts + 1)"
                 guard let lease else { return .done(verdict) }
+                let kind: AuditEvent.Kind = record.status == .pending ? .takeover : .retry
                 record.status = .pending
                 record.attempts += 1
                 record.result = nil
@@ -182,6 +225,18 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
                 record.updatedAt = now
                 record.expiresAt = max(record.expiresAt, now.adding(configuration.window))
                 try await transaction.update(record)
+                try await transaction.appendEvent(
+                    event(
+                        kind,
+                        call,
+                        record.id,
+                        layer: layer,
+                        score: score,
+                        attempt: record.attempts,
+                        now: now,
+                        detail: verdict.reason
+                    )
+                )
                 updateIndex(record)
                 return .done(verdict)
             }
@@ -264,8 +319,35 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
             // Another partition's claim took the same idempotency key a moment ago: decide again.
             return .retry
         }
+        try await transaction.appendEvent(
+            event(.claimed, call, id, layer: nil, score: nil, attempt: 1, now: now, detail: reason)
+        )
         updateIndex(record)
         return .done(Verdict(decision: .new, callID: id, borderline: borderline, reason: reason))
+    }
+
+    private func event(
+        _ kind: AuditEvent.Kind,
+        _ call: NormalizedCall,
+        _ callID: String,
+        layer: Layer?,
+        score: Double?,
+        attempt: Int,
+        now: Date,
+        detail: String
+    ) -> AuditEvent {
+        AuditEvent(
+            tenant: call.call.tenant,
+            scope: call.call.scope,
+            tool: call.call.tool,
+            callID: callID,
+            kind: kind,
+            layer: layer,
+            score: score,
+            attempt: attempt,
+            at: now,
+            detail: detail
+        )
     }
 
     private func updateIndex(_ record: CallRecord) {
@@ -317,6 +399,19 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
             record.leaseExpiresAt = nil
             record.expiresAt = max(record.expiresAt, now.adding(configuration.window))
             try await transaction.update(record)
+            try await transaction.appendEvent(
+                AuditEvent(
+                    tenant: tenant,
+                    scope: record.scope,
+                    tool: record.tool,
+                    callID: record.id,
+                    kind: .completed,
+                    attempt: record.attempts,
+                    status: record.status,
+                    at: now,
+                    detail: record.retryable ? "failed, retryable" : (record.error ?? "")
+                )
+            )
             updateIndex(record)
             return record
         }
@@ -334,11 +429,22 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
         }
     }
 
+    /// A scope's audit timeline, oldest first.
+    public func events(tenant: String, scope: String, limit: Int = 1000) async throws -> [AuditEvent] {
+        try await store.withReadTransaction { transaction in
+            try await transaction.events(tenant: tenant, scope: scope, limit: max(0, limit))
+        }
+    }
+
     /// Deletes records past the window, from the store and the index.
     public func prune() async throws -> Int {
         let now = configuration.clock().millis
         let removed = try await store.withWriteTransaction { transaction in
-            try await transaction.deleteExpired(nowMillis: now).map { Removed(partition: $0.0, id: $0.1) }
+            try await transaction.deleteExpired(
+                nowMillis: now,
+                eventsBeforeMillis: now - configuration.window.millis
+            )
+            .map { Removed(partition: $0.0, id: $0.1) }
         }
         for item in removed { index.remove(id: item.id, from: item.partition) }
         index.removeExpired(nowMillis: now)

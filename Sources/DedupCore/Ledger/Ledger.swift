@@ -16,6 +16,8 @@ public protocol Ledger: Sendable {
     func record(tenant: String, callID: String) async throws -> CallRecord?
     /// A scope's calls, oldest first, at most `limit`.
     func history(tenant: String, scope: String, limit: Int) async throws -> [CallRecord]
+    /// A scope's audit timeline — claims, duplicates, refusals, takeovers, completions — oldest first.
+    func events(tenant: String, scope: String, limit: Int) async throws -> [AuditEvent]
     /// Deletes records past the window; returns how many.
     func prune() async throws -> Int
 }

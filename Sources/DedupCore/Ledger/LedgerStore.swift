@@ -37,10 +37,15 @@ public protocol LedgerTransaction {
     func update(_ record: CallRecord) async throws
     /// Clears the idempotency key of an expired record so the key can be used again.
     func releaseIdempotencyKey(id: String) async throws
+    /// Appends an event to its scope's audit timeline.
+    func appendEvent(_ event: AuditEvent) async throws
+    /// A scope's audit timeline, oldest first.
+    func events(tenant: String, scope: String, limit: Int) async throws -> [AuditEvent]
     /// A scope's records, oldest first.
     func history(tenant: String, scope: String, limit: Int) async throws -> [CallRecord]
-    /// Deletes records that expired at `nowMillis`; returns their partitions and ids.
-    func deleteExpired(nowMillis: Int64) async throws -> [(PartitionKey, String)]
+    /// Deletes records that expired at `nowMillis`, and events older than `eventsBeforeMillis`; returns the
+    /// deleted records' partitions and ids.
+    func deleteExpired(nowMillis: Int64, eventsBeforeMillis: Int64) async throws -> [(PartitionKey, String)]
     /// Index rows of live records stored after sequence number `sequence` (by this process or another),
     /// with the highest sequence number seen; how a cache catches up with writes it did not make.
     func indexRows(after sequence: Int64, nowMillis: Int64) async throws -> (

@@ -45,6 +45,7 @@ struct MemoryLedgerState: Sendable {
     var records: [String: CallRecord] = [:]
     var sequenceOfID: [String: Int64] = [:]
     var nextSequence: Int64 = 1
+    var events: [AuditEvent] = []
 }
 
 /// A transaction of a ``MemoryLedgerStore``.
@@ -117,8 +118,19 @@ public final class MemoryLedgerTransaction: LedgerTransaction {
         )
     }
 
-    /// Deletes expired records.
-    public func deleteExpired(nowMillis: Int64) -> [(PartitionKey, String)] {
+    /// Appends an event.
+    public func appendEvent(_ event: AuditEvent) {
+        state.events.append(event)
+    }
+
+    /// A scope's events, oldest first.
+    public func events(tenant: String, scope: String, limit: Int) -> [AuditEvent] {
+        Array(state.events.filter { $0.tenant == tenant && $0.scope == scope }.prefix(limit))
+    }
+
+    /// Deletes expired records and old events.
+    public func deleteExpired(nowMillis: Int64, eventsBeforeMillis: Int64) -> [(PartitionKey, String)] {
+        state.events.removeAll { $0.at.millis < eventsBeforeMillis }
         let expired = state.records.values.filter { $0.expiresAt.millis <= nowMillis }
         for record in expired {
             state.records[record.id] = nil

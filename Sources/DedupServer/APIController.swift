@@ -1,0 +1,145 @@
+public import DedupCore
+import Foundation
+import HTTPTypes
+public import Hummingbird
+import Logging
+import NIOCore
+
+/// The `/v1` routes: claim, check, complete, read a call, read a scope's timeline.
+public struct APIController: Sendable {
+    /// The ledger every route works on.
+    public let ledger: any Ledger
+    /// Where decisions are counted.
+    public let metrics: ServerMetrics
+    /// The largest body accepted.
+    public let bodyLimit: Int
+    /// The longest lease a caller may ask for, in seconds.
+    public let maxLeaseSeconds: Int
+
+    static let callFields: Set<String> = ["scope", "tool", "arguments", "idempotency_key", "lease_seconds"]
+    static let completeFields: Set<String> = ["status", "result", "error", "retryable"]
+    static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
+
+    /// A controller.
+    public init(ledger: any Ledger, metrics: ServerMetrics, bodyLimit: Int, maxLeaseSeconds: Int = 3600) {
+        self.ledger = ledger
+        self.metrics = metrics
+        self.bodyLimit = bodyLimit
+        self.maxLeaseSeconds = maxLeaseSeconds
+    }
+
+    /// Adds the routes to `group` (which must authenticate).
+    public func addRoutes(to group: RouterGroup<DedupRequestContext>) {
+        group.post("claim") { request, context in try await decide(request, context, claim: true) }
+        group.post("check") { request, context in try await decide(request, context, claim: false) }
+        group.post("calls/{id}/complete") { request, context in try await complete(request, context) }
+        group.get("calls/{id}") { request, context in try await read(request, context) }
+        group.get("scopes/{scope}/events") { request, context in try await events(request, context) }
+    }
+
+    private func tenant(_ context: DedupRequestContext) throws -> String {
+        guard let tenant = context.tenant else {
+            throw Problem(.unauthorized, "unauthorized", "Unauthorized", "send Authorization: Bearer <api key>")
+        }
+        return tenant
+    }
+
+    private func decide(_ request: Request, _ context: DedupRequestContext, claim: Bool) async throws -> Response {
+        let tenant = try tenant(context)
+        let body = try await JSONBody.read(request, limit: bodyLimit, allowed: Self.callFields)
+        let scope = try body.string("scope", required: true)!
+        let tool = try body.string("tool", required: true)!
+        let arguments = body.members["arguments"] ?? .object([:])
+        guard arguments.objectValue != nil || arguments == .null else {
+            throw JSONBody.invalid("\"arguments\" must be a JSON object, got \(arguments.typeName)")
+        }
+        var key = try body.string("idempotency_key", required: false)
+        if let header = request.headers[Self.idempotencyHeader] {
+            if let key, key != header {
+                throw JSONBody.invalid("the Idempotency-Key header and \"idempotency_key\" disagree")
+            }
+            key = header
+        }
+        let lease = try body.positiveInteger("lease_seconds")
+        if let lease, lease > maxLeaseSeconds {
+            throw JSONBody.invalid("\"lease_seconds\" must be at most \(maxLeaseSeconds)")
+        }
+        let call = ToolCall(tenant: tenant, scope: scope, tool: tool, arguments: arguments, idempotencyKey: key)
+        let verdict =
+            claim ? try await ledger.claim(call, lease: lease.map { .seconds($0) }) : try await ledger.check(call)
+        metrics.record(verdict, tenant: tenant, operation: claim ? "claim" : "check")
+        context.logger.debug(
+            "decision",
+            metadata: [
+                "tenant": "\(tenant)", "scope": "\(scope)", "tool": "\(tool)",
+                "key_hash": "\(key.map { String(StableHash.sha256Hex($0).prefix(12)) } ?? "-")",
+                "decision": "\(verdict.decision.rawValue)", "layer": "\(verdict.layer?.rawValue ?? "-")",
+                "score": "\(verdict.score.map { String($0) } ?? "-")", "call_id": "\(verdict.callID ?? "-")",
+            ]
+        )
+        var json = verdict.jsonValue
+        if !claim, case .object(var members) = json {
+            members["borderline"] = .bool(verdict.borderline)
+            json = .object(members)
+        }
+        let status: HTTPResponse.Status =
+            switch verdict.decision {
+            case .new, .duplicate: .ok
+            case .inProgress: claim ? .conflict : .ok
+            case .conflict: .unprocessableContent
+            }
+        return Self.json(json, status: status)
+    }
+
+    private func complete(_ request: Request, _ context: DedupRequestContext) async throws -> Response {
+        let tenant = try tenant(context)
+        let id = try context.parameters.require("id")
+        let body = try await JSONBody.read(request, limit: bodyLimit, allowed: Self.completeFields)
+        let statusText = try body.string("status", required: true)!
+        guard let status = CallStatus(rawValue: statusText), status != .pending else {
+            throw JSONBody.invalid("\"status\" must be \"succeeded\" or \"failed\", not \"\(statusText)\"")
+        }
+        let retryable = try body.bool("retryable") ?? false
+        if retryable && status != .failed { throw JSONBody.invalid("\"retryable\" only goes with \"failed\"") }
+        let completion = Completion(
+            status: status,
+            result: body.members["result"].flatMap { $0 == .null ? nil : $0 },
+            error: try body.string("error", required: false),
+            retryable: retryable
+        )
+        let record = try await ledger.complete(tenant: tenant, callID: id, completion)
+        metrics.recordCompletion(status: status, tenant: tenant)
+        return Self.json(record.jsonValue)
+    }
+
+    private func read(_ request: Request, _ context: DedupRequestContext) async throws -> Response {
+        let tenant = try tenant(context)
+        let id = try context.parameters.require("id")
+        guard let record = try await ledger.record(tenant: tenant, callID: id) else {
+            throw DedupError.notFound("no call \(id) for this tenant")
+        }
+        return Self.json(record.jsonValue)
+    }
+
+    private func events(_ request: Request, _ context: DedupRequestContext) async throws -> Response {
+        let tenant = try tenant(context)
+        let scope = try context.parameters.require("scope")
+        var limit = 1000
+        if let text = request.uri.queryParameters["limit"] {
+            guard let value = Int(text), (1...10_000).contains(value) else {
+                throw JSONBody.invalid("limit must be a whole number from 1 to 10000")
+            }
+            limit = value
+        }
+        let events = try await ledger.events(tenant: tenant, scope: scope, limit: limit)
+        return Self.json(["scope": .string(scope), "events": .array(events.map(\.jsonValue))])
+    }
+
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: value.canonicalText))
+        )
+    }
+}

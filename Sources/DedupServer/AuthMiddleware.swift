@@ -1,0 +1,42 @@
+import Foundation
+public import Hummingbird
+
+/// Resolves `Authorization: Bearer <key>` to a tenant, or answers 401.
+///
+/// The key is hashed before the lookup and never logged; the tenant it maps to is the only tenant the
+/// request can see.
+public struct AuthMiddleware: RouterMiddleware {
+    /// The keys.
+    public let keys: APIKeys
+
+    /// A middleware checking against `keys`.
+    public init(keys: APIKeys) {
+        self.keys = keys
+    }
+
+    /// Authenticates the request.
+    public func handle(
+        _ request: Request,
+        context: DedupRequestContext,
+        next: (Request, DedupRequestContext) async throws -> Response
+    ) async throws -> Response {
+        guard let header = request.headers[.authorization] else {
+            throw Problem(.unauthorized, "unauthorized", "Unauthorized", "send Authorization: Bearer <api key>")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw Problem(
+                .unauthorized,
+                "unauthorized",
+                "Unauthorized",
+                "the Authorization header must be Bearer <api key>"
+            )
+        }
+        guard let tenant = keys.tenant(forKey: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+            throw Problem(.unauthorized, "unauthorized", "Unauthorized", "unknown API key")
+        }
+        var context = context
+        context.tenant = tenant
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,130 @@
+public import DedupCore
+public import Foundation
+import Logging
+
+extension ServerConfiguration {
+    /// Keys of the configuration file (JSON):
+    ///
+    /// ```json
+    /// {
+    ///   "host": "127.0.0.1", "port": 8080, "database": "dedup.sqlite",
+    ///   "api_keys": [{"tenant": "acme", "sha256": "<hex of the key>"}],
+    ///   "body_limit_bytes": 1048576, "window_seconds": 86400,
+    ///   "lease_seconds": 60, "max_lease_seconds": 3600,
+    ///   "duplicate_threshold": 0.90, "borderline_threshold": 0.85,
+    ///   "policies": "policies.json",
+    ///   "verifier": {"url": "http://127.0.0.1:9000/judge", "timeout_ms": 2000},
+    ///   "log_level": "info"
+    /// }
+    /// ```
+    public static let fileKeys: Set<String> = [
+        "host", "port", "database", "api_keys", "body_limit_bytes", "window_seconds", "lease_seconds",
+        "max_lease_seconds", "duplicate_threshold", "borderline_threshold", "policies", "verifier", "log_level",
+    ]
+
+    /// Applies a configuration file; relative paths in it are resolved against the file's directory.
+    public mutating func apply(file url: URL) throws(DedupError) {
+        let json: JSONValue
+        do {
+            json = try JSONParser().parse(Data(contentsOf: url))
+        } catch let error as JSONParseError {
+            throw .invalidInput("configuration file \(url.path): \(error)")
+        } catch {
+            throw .invalidInput("cannot read configuration file \(url.path): \(error.localizedDescription)")
+        }
+        guard let root = json.objectValue else {
+            throw .invalidInput("configuration file \(url.path) must be a JSON object")
+        }
+        if let unknown = root.keys.sorted().first(where: { !Self.fileKeys.contains($0) }) {
+            throw .invalidInput("configuration file \(url.path): unknown key \"\(unknown)\"")
+        }
+        let base = url.deletingLastPathComponent()
+        func fail(_ key: String, _ expected: String) -> DedupError {
+            .invalidInput("configuration file \(url.path): \"\(key)\" must be \(expected)")
+        }
+        func integer(_ key: String, _ range: ClosedRange<Int>) throws(DedupError) -> Int? {
+            guard let value = root[key] else { return nil }
+            guard let number = value.doubleValue, number == number.rounded(), range.contains(Int(number)) else {
+                throw fail(key, "an integer from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return Int(number)
+        }
+        func string(_ key: String) throws(DedupError) -> String? {
+            guard let value = root[key] else { return nil }
+            guard let text = value.stringValue, !text.isEmpty else { throw fail(key, "a non-empty string") }
+            return text
+        }
+        func threshold(_ key: String) throws(DedupError) -> Double? {
+            guard let value = root[key] else { return nil }
+            guard let number = value.doubleValue, (0...1).contains(number) else {
+                throw fail(key, "a number from 0 to 1")
+            }
+            return number
+        }
+        if let host = try string("host") { self.host = host }
+        if let port = try integer("port", 0...65535) { self.port = port }
+        if let database = try string("database") { self.database = Self.resolve(database, against: base) }
+        if let limit = try integer("body_limit_bytes", 1...(1 << 30)) { bodyLimit = limit }
+        if let window = try integer("window_seconds", 1...(365 * 86400)) { ledger.window = .seconds(window) }
+        if let lease = try integer("lease_seconds", 1...(7 * 86400)) { ledger.defaultLease = .seconds(lease) }
+        if let lease = try integer("max_lease_seconds", 1...(7 * 86400)) { ledger.maxLease = .seconds(lease) }
+        if let duplicate = try threshold("duplicate_threshold") { ledger.funnel.duplicateThreshold = duplicate }
+        if let borderline = try threshold("borderline_threshold") { ledger.funnel.borderlineThreshold = borderline }
+        if let level = try string("log_level") {
+            guard let parsed = Logger.Level(rawValue: level) else { throw fail("log_level", "a swift-log level") }
+            logLevel = parsed
+        }
+        if let policies = try string("policies") {
+            ledger.normalizer = Normalizer(
+                policies: try PolicySet(contentsOf: URL(fileURLWithPath: Self.resolve(policies, against: base)))
+            )
+        }
+        if let verifier = root["verifier"] {
+            guard let url = verifier["url"]?.stringValue.flatMap(URL.init(string:)),
+                url.scheme?.hasPrefix("http") == true
+            else { throw fail("verifier", "an object with an http(s) \"url\"") }
+            let timeout = verifier["timeout_ms"]?.doubleValue ?? 2000
+            guard timeout > 0 && timeout <= 60_000 else { throw fail("verifier.timeout_ms", "1 to 60000") }
+            ledger.verifier = HTTPVerifier(url: url, timeout: .milliseconds(Int(timeout)))
+        }
+        if let keys = root["api_keys"] {
+            guard case .array(let entries) = keys else { throw fail("api_keys", "an array") }
+            for entry in entries {
+                guard let tenant = entry["tenant"]?.stringValue, !tenant.isEmpty,
+                    let hash = entry["sha256"]?.stringValue, hash.count == 64,
+                    hash.allSatisfy(\.isHexDigit)
+                else { throw fail("api_keys", "an array of {\"tenant\": …, \"sha256\": <64 hex digits>}") }
+                apiKeys.add(sha256: hash, tenant: tenant)
+            }
+        }
+        if ledger.funnel.borderlineThreshold > ledger.funnel.duplicateThreshold {
+            throw .invalidInput("configuration file \(url.path): borderline_threshold exceeds duplicate_threshold")
+        }
+    }
+
+    /// Applies `DEDUP_HOST`, `DEDUP_PORT`, `DEDUP_DATABASE`, `DEDUP_API_KEYS` (`tenant:key,…`) and
+    /// `DEDUP_LOG_LEVEL`.
+    public mutating func apply(environment: [String: String]) throws(DedupError) {
+        if let host = environment["DEDUP_HOST"], !host.isEmpty { self.host = host }
+        if let port = environment["DEDUP_PORT"], !port.isEmpty {
+            guard let value = Int(port), (0...65535).contains(value) else {
+                throw .invalidInput("DEDUP_PORT must be a port number, not \(port)")
+            }
+            self.port = value
+        }
+        if let database = environment["DEDUP_DATABASE"], !database.isEmpty { self.database = database }
+        if let keys = environment["DEDUP_API_KEYS"], !keys.isEmpty {
+            for (hash, tenant) in try APIKeys.parse(keys).tenantByHash { apiKeys.add(sha256: hash, tenant: tenant) }
+        }
+        if let level = environment["DEDUP_LOG_LEVEL"], !level.isEmpty {
+            guard let parsed = Logger.Level(rawValue: level) else {
+                throw .invalidInput("DEDUP_LOG_LEVEL must be trace, debug, info, notice, warning, error or critical")
+            }
+            logLevel = parsed
+        }
+    }
+
+    private static func resolve(_ path: String, against base: URL) -> String {
+        path.hasPrefix("/") ? path : base.appendingPathComponent(path).path
+    }
+}

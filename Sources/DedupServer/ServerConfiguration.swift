@@ -1,0 +1,44 @@
+public import DedupCore
+public import Foundation
+public import Logging
+
+/// Everything `dedup serve` needs to know, with documented defaults.
+///
+/// Built from defaults, then a configuration file (`--config` or `DEDUP_CONFIG`), then the environment,
+/// then command-line flags — each later source overriding the earlier ones. See
+/// `ServerConfiguration+Loading.swift` for the keys each source understands.
+public struct ServerConfiguration: Sendable {
+    /// The address to listen on (default `127.0.0.1`: loopback only until you decide otherwise).
+    public var host: String
+    /// The port (default 8080; 0 picks a free one).
+    public var port: Int
+    /// The ledger: a SQLite file path (default `./dedup.sqlite`).
+    public var database: String
+    /// API keys, stored as SHA-256 hashes, and their tenants.
+    public var apiKeys: APIKeys
+    /// The largest request body accepted, in bytes (default 1 MiB); larger bodies get 413.
+    public var bodyLimit: Int
+    /// Ledger settings: window, leases, thresholds, policies, verifier.
+    public var ledger: LedgerConfiguration
+    /// The log level (default `info`; `debug` logs one line per decision).
+    public var logLevel: Logger.Level
+
+    /// A configuration; every parameter has the documented default.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        database: String = "dedup.sqlite",
+        apiKeys: APIKeys = APIKeys(),
+        bodyLimit: Int = 1 << 20,
+        ledger: LedgerConfiguration = LedgerConfiguration(),
+        logLevel: Logger.Level = .info
+    ) {
+        self.host = host
+        self.port = port
+        self.database = database
+        self.apiKeys = apiKeys
+        self.bodyLimit = bodyLimit
+        self.ledger = ledger
+        self.logLevel = logLevel
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import CBLAS
+import DedupCore
+import DedupSQLite
+import DedupServer
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `dedup serve`: the HTTP service on the embedded SQLite ledger.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP API (claim, check, complete, events, metrics).",
+        discussion: """
+            Configuration comes from --config FILE (or DEDUP_CONFIG), then the environment (DEDUP_HOST, DEDUP_PORT,
+            DEDUP_DATABASE, DEDUP_API_KEYS=tenant:key,…, DEDUP_LOG_LEVEL), then these flags. With no API key
+            configured, a development key for tenant "default" is generated and printed.
+            """
+    )
+
+    @Option(name: .long, help: "A JSON configuration file.")
+    var config: String?
+
+    @Option(name: .long, help: "Address to listen on (default 127.0.0.1).")
+    var host: String?
+
+    @Option(name: .long, help: "Port to listen on (default 8080; 0 picks a free port).")
+    var port: Int?
+
+    @Option(name: .long, help: "The SQLite ledger file (default ./dedup.sqlite).")
+    var database: String?
+
+    func run() async throws {
+        try await reportingErrors {
+            var configuration = ServerConfiguration()
+            let environment = ProcessInfo.processInfo.environment
+            if let path = config ?? environment["DEDUP_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
+                try configuration.apply(file: URL(fileURLWithPath: path))
+            }
+            try configuration.apply(environment: environment)
+            if let host { configuration.host = host }
+            if let port {
+                guard (0...65535).contains(port) else { throw CLIError("--port must be 0…65535") }
+                configuration.port = port
+            }
+            if let database { configuration.database = database }
+            var developmentKey: String?
+            if configuration.apiKeys.isEmpty {
+                let key = APIKeys.generateKey()
+                configuration.apiKeys.add(plainKey: key, tenant: "default")
+                developmentKey = key
+            }
+            try await serve(configuration, developmentKey: developmentKey)
+        }
+    }
+
+    private func serve(_ configuration: ServerConfiguration, developmentKey: String?) async throws {
+        var logger = Logger(label: "agent-dedup")
+        logger.logLevel = configuration.logLevel
+        // One BLAS thread: under concurrent requests two threads per search oversubscribe 2 cores.
+        openblas_set_num_threads(1)
+        let metrics = ServerMetrics()
+        var ledgerConfiguration = configuration.ledger
+        ledgerConfiguration.verifier = MeteredVerifier(ledgerConfiguration.verifier, metrics: metrics)
+        let ledger = try await SQLiteLedger.open(path: configuration.database, configuration: ledgerConfiguration)
+        let host = configuration.host
+        let database = configuration.database
+        let application = buildApplication(
+            configuration: configuration,
+            ledger: ledger,
+            metrics: metrics,
+            logger: logger,
+            indexRows: { ledger.index.count },
+            onServerRunning: { port in
+                Self.printBanner(host: host, port: port, database: database, developmentKey: developmentKey)
+            }
+        )
+        let services = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: LedgerCloser { await ledger.store.close() }),
+                    .init(service: application),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await services.run()
+    }
+
+    private static func printBanner(host: String, port: Int, database: String, developmentKey: String?) {
+        var lines = ["agent-dedup listening on http://\(host):\(port) (ledger: \(database))"]
+        if let developmentKey {
+            lines += [
+                "development API key for tenant \"default\": \(developmentKey)",
+                "  (new on every start; set DEDUP_API_KEYS=tenant:key or run `dedup keys add TENANT` for lasting keys)",
+                "try:",
+                "  curl -s http://\(host):\(port)/v1/claim -H 'Authorization: Bearer \(developmentKey)' \\",
+                "    -H 'Content-Type: application/json' \\",
+                "    -d '{\"scope\": \"demo\", \"tool\": \"send_email\", \"arguments\": {\"to\": \"bob@example.com\", "
+                    + "\"body\": \"Hi Bob, the report is attached.\"}}'",
+            ]
+        }
+        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+}
