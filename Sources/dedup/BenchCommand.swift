@@ -56,36 +56,11 @@ struct LatencyBench: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteStore(path: directory.appendingPathComponent("bench.sqlite").path)
         let normalizer = Normalizer()
-        let generator = SyntheticCalls(seed: 42)
-        let now = Date()
+        // One recipient: every call in one identity group, so every check scores all N rows.
+        var generator = SyntheticCalls(seed: 42)
+        generator.recipients = 1
         let loadStart = ContinuousClock.now
-        try await store.withWriteTransaction { transaction in
-            for index in 0..<size {
-                let call = generator.call(index)
-                let normalized = try normalizer.normalize(call)
-                let record = CallRecord(
-                    id: String(format: "call_bench%016d", index),
-                    tenant: call.tenant,
-                    scope: call.scope,
-                    tool: call.tool,
-                    arguments: call.arguments,
-                    canonical: normalized.canonical,
-                    fingerprint: normalized.fingerprint,
-                    intentKey: nil,
-                    idempotencyKey: nil,
-                    signature: normalized.signature,
-                    embedding: embedder.embed(normalized),
-                    status: .succeeded,
-                    result: ["ok": true],
-                    leaseExpiresAt: nil,
-                    createdAt: now,
-                    updatedAt: now,
-                    completedAt: now,
-                    expiresAt: now.addingTimeInterval(86_400)
-                )
-                try transaction.insert(record)
-            }
-        }
+        try await generator.seed(store, count: size, embedder: embedder)
         let ledger = try await SQLiteLedger(store: store, embedder: embedder)
         let loadSeconds = (ContinuousClock.now - loadStart).seconds
         var samples: [LayerTimings] = []
@@ -99,10 +74,12 @@ struct LatencyBench: AsyncParsableCommand {
             decisions[verdict.decision.rawValue, default: 0] += 1
         }
         // BLAS against a plain Swift loop over the same matrix.
-        let probe = embedder.embed(try normalizer.normalize(generator.call(0)))
-        let partition = generator.call(0).partition
-        let blas = timeMedian(repeats: 21) { _ = ledger.index.blasScores(probe, in: partition) }
-        let plain = timeMedian(repeats: 5) { _ = ledger.index.referenceScores(probe, in: partition) }
+        let probeCall = try normalizer.normalize(generator.call(0))
+        let probe = embedder.embed(probeCall)
+        let partition = probeCall.partition
+        let group = probeCall.signature.identityGroup
+        let blas = timeMedian(repeats: 21) { _ = ledger.index.blasScores(probe, in: partition, group: group) }
+        let plain = timeMedian(repeats: 5) { _ = ledger.index.referenceScores(probe, in: partition, group: group) }
         await store.close()
         return LatencyReport.Row(
             size: size,

@@ -14,7 +14,7 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let toolCall = try call.toolCall(tenant: ledger.tenant)
-            let verdict = try await ledger.openLedger().check(toolCall)
+            let verdict = try await ledger.withLedger { try await $0.check(toolCall) }
             VerdictPrinter.print(verdict, json: ledger.json)
         }
     }

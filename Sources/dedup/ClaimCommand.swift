@@ -22,8 +22,9 @@ struct ClaimCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let toolCall = try call.toolCall(tenant: ledger.tenant)
-            let ledgerInstance = try await ledger.openLedger()
-            let verdict = try await ledgerInstance.claim(toolCall, lease: lease.map { .seconds($0) })
+            let verdict = try await ledger.withLedger {
+                try await $0.claim(toolCall, lease: lease.map { .seconds($0) })
+            }
             VerdictPrinter.print(verdict, json: ledger.json)
         }
     }

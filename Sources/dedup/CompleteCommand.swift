@@ -40,7 +40,9 @@ struct CompleteCommand: AsyncParsableCommand {
                 }
             }
             let completion = Completion(status: callStatus, result: resultValue, error: error, retryable: retryable)
-            let record = try await ledger.openLedger().complete(tenant: ledger.tenant, callID: callID, completion)
+            let record = try await ledger.withLedger {
+                try await $0.complete(tenant: ledger.tenant, callID: callID, completion)
+            }
             if ledger.json {
                 printJSON(record.jsonValue)
             } else {

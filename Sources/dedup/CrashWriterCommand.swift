@@ -23,16 +23,21 @@ struct CrashWriterCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The scope to claim in.")
     var scope = "crash"
 
+    @Flag(name: .long, help: "Give each call a free-text field too, so the semantic layer runs.")
+    var text = false
+
     func run() async throws {
         try await reportingErrors {
             let ledger = try await SQLiteLedger.open(path: db)
             for index in 0..<count {
-                let call = ToolCall(
-                    tenant: "default",
-                    scope: scope,
-                    tool: "charge_card",
-                    arguments: ["customer": .string("cus_\(index)"), "amount": .number(JSONNumber(index + 1))]
-                )
+                var arguments: JSONValue = [
+                    "customer": .string("cus_\(index)"), "amount": .number(JSONNumber(index + 1)),
+                ]
+                if text, case .object(var members) = arguments {
+                    members["memo"] = "Monthly subscription renewal for the premium plan, thank you"
+                    arguments = .object(members)
+                }
+                let call = ToolCall(tenant: "default", scope: scope, tool: "charge_card", arguments: arguments)
                 let verdict = try await ledger.claim(call)
                 // One write per acknowledgement, so a kill can never split a line.
                 FileHandle.standardOutput.write(Data("\(verdict.decision.rawValue) \(verdict.callID ?? "-")\n".utf8))

@@ -14,6 +14,7 @@ struct Dedup: AsyncParsableCommand {
         subcommands: [
             ClaimCommand.self, CheckCommand.self, CompleteCommand.self, HistoryCommand.self, PruneCommand.self,
             ServeCommand.self, KeysCommand.self, ModelCommand.self, BenchCommand.self, CrashWriterCommand.self,
+            SeedCommand.self,
         ]
     )
 }

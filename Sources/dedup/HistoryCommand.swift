@@ -19,7 +19,9 @@ struct HistoryCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             guard limit > 0 else { throw CLIError("--limit must be positive") }
-            let records = try await ledger.openLedger().history(tenant: ledger.tenant, scope: scope, limit: limit)
+            let records = try await ledger.withLedger {
+                try await $0.history(tenant: ledger.tenant, scope: scope, limit: limit)
+            }
             if ledger.json {
                 printJSON(.array(records.map(\.jsonValue)))
                 return

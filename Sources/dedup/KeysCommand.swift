@@ -44,7 +44,10 @@ struct KeysCommand: AsyncParsableCommand {
                 let text = JSONValue.object(root).prettyText + "\n"
                 let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
                 try Data(text.utf8).write(to: temporary)
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+                // Write-then-rename (atomic), so a crash never leaves a half-written configuration behind.
+                guard rename(temporary.path, url.path) == 0 else {
+                    throw CLIError("cannot write \(config): \(String(cString: strerror(errno)))")
+                }
                 print("API key for tenant \"\(trimmed)\" (shown once; only its SHA-256 is stored in \(config)):")
                 print(key)
             }

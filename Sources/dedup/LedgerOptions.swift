@@ -17,6 +17,19 @@ struct LedgerOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON for scripts instead of text for people.")
     var json = false
 
+    /// Opens the ledger, runs `body`, and closes the ledger (checkpointing its WAL) whatever happens.
+    func withLedger<T>(_ body: (SQLiteLedger) async throws -> T) async throws -> T {
+        let ledger = try await openLedger()
+        do {
+            let result = try await body(ledger)
+            await ledger.store.close()
+            return result
+        } catch {
+            await ledger.store.close()
+            throw error
+        }
+    }
+
     func openLedger() async throws -> SQLiteLedger {
         var configuration = LedgerConfiguration()
         if let policy {

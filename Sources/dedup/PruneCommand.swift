@@ -12,7 +12,7 @@ struct PruneCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let removed = try await ledger.openLedger().prune()
+            let removed = try await ledger.withLedger { try await $0.prune() }
             print(ledger.json ? "{\"removed\": \(removed)}" : "removed \(removed) expired calls")
         }
     }

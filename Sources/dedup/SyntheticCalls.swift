@@ -1,9 +1,18 @@
 import DedupCore
+import DedupSQLite
+import Foundation
 
 /// Deterministic synthetic `send_email` calls for benchmarks: varied recipients, subjects and bodies, and
 /// reworded variants of each (same recipient, same facts, other words).
+///
+/// Every call's body carries a letters-only reference token made from its index, so no two calls are
+/// identical (digits would be identity and split the calls into groups). `recipients` sets how many
+/// identity groups there are: 1 puts every call in one group, the semantic layer's worst case.
 struct SyntheticCalls {
     let seed: UInt64
+    var tenant = "bench"
+    var scope = "session"
+    var recipients = 5000
 
     private static let topics = [
         "quarterly report", "invoice", "contract renewal", "team offsite", "security review", "product launch",
@@ -17,18 +26,30 @@ struct SyntheticCalls {
         items[Int(StableHash.hash64("\(index)", seed: seed &+ salt) % UInt64(items.count))]
     }
 
+    private func token(_ index: Int) -> String {
+        var value = StableHash.hash64("token\(index)", seed: seed)
+        var letters = ""
+        for _ in 0..<7 {
+            letters.append(Character(Unicode.Scalar(UInt8(97 + value % 26))))
+            value /= 26
+        }
+        return letters
+    }
+
     func call(_ index: Int) -> ToolCall {
         let topic = pick(Self.topics, index, 1)
         let verb = pick(Self.verbs, index, 2)
         let when = pick(Self.times, index, 3)
         return ToolCall(
-            tenant: "bench",
-            scope: "session",
+            tenant: tenant,
+            scope: scope,
             tool: "send_email",
             arguments: [
-                "to": .string("user\(index % 5000)@example.com"),
+                "to": .string("user\(index % recipients)@example.com"),
                 "subject": .string("The \(topic) for \(when)"),
-                "body": .string("Hi, could you please \(verb) the \(topic) before \(when)? Thanks a lot, Sam"),
+                "body": .string(
+                    "Hi, could you please \(verb) the \(topic) before \(when)? Reference \(token(index)). Thanks, Sam"
+                ),
             ]
         )
     }
@@ -38,15 +59,51 @@ struct SyntheticCalls {
         let verb = pick(Self.verbs, index, 2)
         let when = pick(Self.times, index, 3)
         return ToolCall(
-            tenant: "bench",
-            scope: "session",
+            tenant: tenant,
+            scope: scope,
             tool: "send_email",
             arguments: [
-                "to": .string("User\(index % 5000)@Example.com"),
+                "to": .string("User\(index % recipients)@Example.com"),
                 "subject": .string("The \(topic) for \(when)"),
-                "body": .string("Hi, could you \(verb) the \(topic) before \(when) please? Thanks a lot, Sam"),
+                "body": .string(
+                    "Hi, could you \(verb) the \(topic) before \(when) please? Reference \(token(index)). Thanks, Sam"
+                ),
                 "request_id": .string("req-\(index)"),
             ]
         )
+    }
+
+    /// Writes `count` completed calls straight into `store` (one transaction, no funnel), as a ledger
+    /// with that many recent calls would hold them. Claiming them one by one would cost O(n²) searches.
+    func seed(_ store: SQLiteStore, count: Int, embedder: any Embedder) async throws {
+        let normalizer = Normalizer()
+        let now = Date()
+        try await store.withWriteTransaction { transaction in
+            for index in 0..<count {
+                let call = self.call(index)
+                let normalized = try normalizer.normalize(call)
+                let record = CallRecord(
+                    id: "call_seed\(seed)x\(index)",
+                    tenant: call.tenant,
+                    scope: call.scope,
+                    tool: call.tool,
+                    arguments: call.arguments,
+                    canonical: normalized.canonical,
+                    fingerprint: normalized.fingerprint,
+                    intentKey: nil,
+                    idempotencyKey: nil,
+                    signature: normalized.signature,
+                    embedding: embedder.embed(normalized),
+                    status: .succeeded,
+                    result: ["ok": true],
+                    leaseExpiresAt: nil,
+                    createdAt: now,
+                    updatedAt: now,
+                    completedAt: now,
+                    expiresAt: now.addingTimeInterval(86_400)
+                )
+                try transaction.insert(record)
+            }
+        }
     }
 }

@@ -26,6 +26,16 @@ import Testing
         #expect(embedder.embed(text: "  ,;  ").isEmpty)
     }
 
+    @Test(arguments: ["Hi Bob — the quarterly report is attached!", "Ünïcödé straße ΣΊΣΥΦΟΣ 東京 42", "", "a"])
+    func streamedFeatureHashesEqualHashedFeatureNames(_ text: String) {
+        let features = TextFeatures()
+        var named: [UInt64] = []
+        features.forEach(in: text) { name, _ in named.append(StableHash.hash64(name, seed: 7)) }
+        var streamed: [UInt64] = []
+        features.forEachHash(in: text, seed: 7) { hash, _ in streamed.append(hash) }
+        #expect(named == streamed)
+    }
+
     @Test func rewordingScoresHigherThanAnotherTopic() {
         let base = embedder.embed(text: "Please send the quarterly report to the finance team today")
         let reworded = embedder.embed(text: "Send the quarterly report to the finance team today please")

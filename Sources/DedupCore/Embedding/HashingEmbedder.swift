@@ -33,8 +33,7 @@ public struct HashingEmbedder: Embedder {
         var vector = [Float](repeating: 0, count: model.dimension)
         let dimension = UInt64(model.dimension)
         var any = false
-        features.forEach(in: text) { feature, weight in
-            let hash = StableHash.hash64(feature, seed: model.seed)
+        features.forEachHash(in: text, seed: model.seed) { hash, weight in
             let idf = model.idf[Int(hash & bucketMask)]
             let slot = Int(((hash >> bucketBits) & 0x7FFF_FFFF) % dimension)
             let sign: Float = hash >> 63 == 0 ? 1 : -1
@@ -48,10 +47,5 @@ public struct HashingEmbedder: Embedder {
         let scale = 1 / norm.squareRoot()
         for index in vector.indices { vector[index] *= scale }
         return vector
-    }
-
-    /// The bucket of a feature, for fitting IDF weights with the same hashing as embedding.
-    static func bucket(of feature: String, seed: UInt64, buckets: Int) -> Int {
-        Int(StableHash.hash64(feature, seed: seed) & UInt64(buckets - 1))
     }
 }

@@ -47,8 +47,8 @@ public struct ModelFitter: Sendable {
         var seen = Set<Int>()
         for document in documents {
             seen.removeAll(keepingCapacity: true)
-            extractor.forEach(in: document) { feature, _ in
-                seen.insert(HashingEmbedder.bucket(of: feature, seed: seed, buckets: buckets))
+            extractor.forEachHash(in: document, seed: seed) { hash, _ in
+                seen.insert(Int(hash & UInt64(buckets - 1)))
             }
             for bucket in seen { documentFrequency[bucket] += 1 }
         }

@@ -1,44 +1,65 @@
 import CBLAS
 import Synchronization
 
-/// A ``VectorIndex`` that keeps each partition's rows in one contiguous row-major Float32 matrix and
-/// scores a query against all of them with a single `cblas_sgemv`.
+/// A ``VectorIndex`` that keeps rows in contiguous row-major Float32 matrices and scores a query
+/// against a whole matrix with a single `cblas_sgemv`.
 ///
-/// Growth doubles the matrix's capacity, so adding a row allocates nothing most of the time; removal
-/// moves the last row into the hole. Each partition has its own lock, so a long scan in one partition
-/// never stalls another.
+/// There is one matrix per partition *and identity group*: a candidate must share the query's identity
+/// fields anyway (the identity guard), so scoring rows of other groups is wasted work. A tool whose
+/// calls are all free text has one group, and its search scans the whole partition — the worst case
+/// `dedup bench latency` measures. Growth doubles a matrix's capacity, so adding a row allocates nothing
+/// most of the time; removal moves the last row into the hole. Each matrix has its own lock, so a long
+/// scan never stalls other partitions.
 public final class BLASVectorIndex: VectorIndex {
     /// Row length.
     public let dimension: Int
-    private let partitions = Mutex<[PartitionKey: PartitionMatrix]>([:])
+    private let state = Mutex(IndexState())
+
+    private struct MatrixKey: Hashable {
+        var partition: PartitionKey
+        var group: UInt64
+    }
+
+    private struct IndexState {
+        var matrices: [MatrixKey: PartitionMatrix] = [:]
+        var locations: [String: MatrixKey] = [:]
+    }
 
     /// An empty index for vectors of `dimension` components.
     public init(dimension: Int) {
         self.dimension = dimension
     }
 
-    private func matrix(for partition: PartitionKey, create: Bool) -> PartitionMatrix? {
-        partitions.withLock { partitions in
-            if let matrix = partitions[partition] { return matrix }
-            guard create else { return nil }
-            let matrix = PartitionMatrix(dimension: dimension)
-            partitions[partition] = matrix
-            return matrix
-        }
+    private func matrix(_ partition: PartitionKey, _ group: UInt64) -> PartitionMatrix? {
+        state.withLock { $0.matrices[MatrixKey(partition: partition, group: group)] }
     }
 
     /// Adds or replaces a row; vectors of the wrong length are ignored (they come from another model).
     public func upsert(_ row: IndexRow, in partition: PartitionKey) {
         guard row.vector.count == dimension else { return }
-        matrix(for: partition, create: true)!.state.withLock { $0.upsert(row) }
+        let key = MatrixKey(partition: partition, group: row.group)
+        let (matrix, previous) = state.withLock { state -> (PartitionMatrix, PartitionMatrix?) in
+            let previous = state.locations[row.id].flatMap { $0 == key ? nil : state.matrices[$0] }
+            let matrix = state.matrices[key] ?? PartitionMatrix(dimension: dimension)
+            state.matrices[key] = matrix
+            state.locations[row.id] = key
+            return (matrix, previous)
+        }
+        previous?.state.withLock { $0.remove(id: row.id) }
+        matrix.state.withLock { $0.upsert(row) }
     }
 
     /// Removes a row.
     public func remove(id: String, from partition: PartitionKey) {
-        matrix(for: partition, create: false)?.state.withLock { $0.remove(id: id) }
+        let matrix = state.withLock { state -> PartitionMatrix? in
+            guard let key = state.locations[id], key.partition == partition else { return nil }
+            state.locations[id] = nil
+            return state.matrices[key]
+        }
+        matrix?.state.withLock { $0.remove(id: id) }
     }
 
-    /// Scores every row of the partition with `cblas_sgemv`, then keeps the best rows of `group`.
+    /// Scores every row of the partition's `group` with `cblas_sgemv` and keeps the best.
     public func search(
         _ query: [Float],
         in partition: PartitionKey,
@@ -47,30 +68,24 @@ public final class BLASVectorIndex: VectorIndex {
         minScore: Float,
         nowMillis: Int64
     ) -> [IndexHit] {
-        guard query.count == dimension, limit > 0, let matrix = matrix(for: partition, create: false) else {
-            return []
-        }
+        guard query.count == dimension, limit > 0, let matrix = matrix(partition, group) else { return [] }
         return matrix.state.withLock { state in
-            state.search(query, group: group, limit: limit, minScore: minScore, nowMillis: nowMillis)
+            state.search(query, limit: limit, minScore: minScore, nowMillis: nowMillis)
         }
     }
 
-    /// Drops expired rows in every partition, and partitions left empty.
+    /// Drops expired rows everywhere, and matrices left empty.
     @discardableResult
     public func removeExpired(nowMillis: Int64) -> Int {
-        let all = partitions.withLock { $0 }
+        let all = state.withLock { $0.matrices }
         var removed = 0
         for (key, matrix) in all {
-            let (count, empty) = matrix.state.withLock { state in
-                let count = state.removeExpired(nowMillis: nowMillis)
-                return (count, state.ids.isEmpty)
-            }
-            removed += count
-            if empty {
-                partitions.withLock { partitions in
-                    if partitions[key] === matrix, matrix.state.withLock({ $0.ids.isEmpty }) {
-                        partitions[key] = nil
-                    }
+            let expired = matrix.state.withLock { $0.removeExpired(nowMillis: nowMillis) }
+            removed += expired.count
+            state.withLock { state in
+                for id in expired where state.locations[id] == key { state.locations[id] = nil }
+                if state.matrices[key] === matrix, matrix.state.withLock({ $0.ids.isEmpty }) {
+                    state.matrices[key] = nil
                 }
             }
         }
@@ -79,18 +94,18 @@ public final class BLASVectorIndex: VectorIndex {
 
     /// Total rows.
     public var count: Int {
-        partitions.withLock { $0.values.reduce(0) { $0 + $1.state.withLock { $0.ids.count } } }
+        state.withLock { $0.locations.count }
     }
 
-    /// Rows in one partition.
+    /// Rows in one partition, over all its groups.
     public func count(in partition: PartitionKey) -> Int {
-        matrix(for: partition, create: false)?.state.withLock { $0.ids.count } ?? 0
+        state.withLock { $0.locations.values.filter { $0.partition == partition }.count }
     }
 
-    /// Scores of every row of the partition against `query`, in row order, computed with a plain Swift loop;
+    /// Scores of every row of one group against `query`, in row order, computed with a plain Swift loop;
     /// the reference the BLAS path is tested and benchmarked against.
-    public func referenceScores(_ query: [Float], in partition: PartitionKey) -> [(String, Float)] {
-        guard let matrix = matrix(for: partition, create: false) else { return [] }
+    public func referenceScores(_ query: [Float], in partition: PartitionKey, group: UInt64) -> [(String, Float)] {
+        guard let matrix = matrix(partition, group) else { return [] }
         return matrix.state.withLock { state in
             state.ids.indices.map { row in
                 var sum: Float = 0
@@ -100,9 +115,9 @@ public final class BLASVectorIndex: VectorIndex {
         }
     }
 
-    /// Scores of every row of the partition against `query` via `cblas_sgemv`, in row order.
-    public func blasScores(_ query: [Float], in partition: PartitionKey) -> [(String, Float)] {
-        guard let matrix = matrix(for: partition, create: false) else { return [] }
+    /// Scores of every row of one group against `query` via `cblas_sgemv`, in row order.
+    public func blasScores(_ query: [Float], in partition: PartitionKey, group: UInt64) -> [(String, Float)] {
+        guard let matrix = matrix(partition, group) else { return [] }
         return matrix.state.withLock { state in
             state.score(query)
             return state.ids.indices.map { (state.ids[$0], state.scores[$0]) }
@@ -121,7 +136,6 @@ private final class PartitionMatrix: Sendable {
         let dimension: Int
         var rows: [Float] = []
         var ids: [String] = []
-        var groups: [UInt64] = []
         var expiries: [Int64] = []
         var rowOfID: [String: Int] = [:]
         var scores: [Float] = []
@@ -134,7 +148,6 @@ private final class PartitionMatrix: Sendable {
             if let existing = rowOfID[row.id] {
                 let base = existing * dimension
                 rows.replaceSubrange(base..<base + dimension, with: row.vector)
-                groups[existing] = row.group
                 expiries[existing] = row.expiresAtMillis
                 return
             }
@@ -144,7 +157,6 @@ private final class PartitionMatrix: Sendable {
             rowOfID[row.id] = ids.count
             rows.append(contentsOf: row.vector)
             ids.append(row.id)
-            groups.append(row.group)
             expiries.append(row.expiresAtMillis)
         }
 
@@ -156,20 +168,18 @@ private final class PartitionMatrix: Sendable {
                 let to = row * dimension
                 for column in 0..<dimension { rows[to + column] = rows[from + column] }
                 ids[row] = ids[last]
-                groups[row] = groups[last]
                 expiries[row] = expiries[last]
                 rowOfID[ids[row]] = row
             }
             rows.removeLast(dimension)
             ids.removeLast()
-            groups.removeLast()
             expiries.removeLast()
         }
 
-        mutating func removeExpired(nowMillis: Int64) -> Int {
+        mutating func removeExpired(nowMillis: Int64) -> [String] {
             let expired = ids.indices.filter { expiries[$0] <= nowMillis }.map { ids[$0] }
             for id in expired { remove(id: id) }
-            return expired.count
+            return expired
         }
 
         mutating func score(_ query: [Float]) {
@@ -198,12 +208,10 @@ private final class PartitionMatrix: Sendable {
             }
         }
 
-        mutating func search(_ query: [Float], group: UInt64, limit: Int, minScore: Float, nowMillis: Int64)
-            -> [IndexHit]
-        {
+        mutating func search(_ query: [Float], limit: Int, minScore: Float, nowMillis: Int64) -> [IndexHit] {
             score(query)
             var best: [(row: Int, score: Float)] = []
-            for row in 0..<ids.count where groups[row] == group && scores[row] >= minScore {
+            for row in 0..<ids.count where scores[row] >= minScore {
                 guard expiries[row] > nowMillis else { continue }
                 let score = scores[row]
                 if best.count == limit {

@@ -9,6 +9,9 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses a JSON number literal (RFC 8259 grammar), or returns `nil` when `literal` is not one.
     public init?(literal: some StringProtocol) {
+        guard let first = literal.utf8.first, first == UInt8(ascii: "-") || (first >= 0x30 && first <= 0x39),
+            literal.utf8.count <= 1024
+        else { return nil }
         guard let canonical = Self.canonicalize(Array(literal.utf8)) else { return nil }
         self.canonical = canonical
     }

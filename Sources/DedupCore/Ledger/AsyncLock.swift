@@ -23,6 +23,13 @@ public final class AsyncLock: Sendable {
     }
 
     private func lock() async {
+        // Uncontended: take it without suspending (a suspension costs an executor hop).
+        let acquired = state.withLock { state -> Bool in
+            guard !state.locked else { return false }
+            state.locked = true
+            return true
+        }
+        if acquired { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let acquired = state.withLock { state -> Bool in
                 if !state.locked {

@@ -409,7 +409,9 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
                     attempt: record.attempts,
                     status: record.status,
                     at: now,
-                    detail: record.retryable ? "failed, retryable" : (record.error ?? "")
+                    detail: record.status == .succeeded
+                        ? "succeeded"
+                        : "failed\(record.retryable ? " (retryable)" : ""): \(record.error ?? "no error message")"
                 )
             )
             updateIndex(record)

@@ -16,7 +16,16 @@ public struct FieldSignature: Sendable, Hashable {
 
     /// A stable 64-bit hash of the identity fields: calls whose identity groups differ are never compared.
     public var identityGroup: UInt64 {
-        StableHash.hash64(JSONValue.object(identity.mapValues { .string($0) }).canonicalText)
+        // Paths in byte order, each path and value followed by a separator no path or canonical value
+        // contains unescaped (U+0000 is escaped in canonical JSON and never appears in a path we make).
+        var hasher = StableHash.Streaming(seed: 0x6964_656e_7469_7479)
+        for path in identity.keys.sorted(by: JSONValue.utf8Order) {
+            hasher.add(path.unicodeScalars)
+            hasher.add(byte: 0)
+            hasher.add(identity[path]!.unicodeScalars)
+            hasher.add(byte: 0)
+        }
+        return hasher.finish()
     }
 
     /// The signature as JSON, for storage.

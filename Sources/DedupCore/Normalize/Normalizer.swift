@@ -81,7 +81,25 @@ public struct Normalizer: Sendable {
 
     /// `Customer_ID` → `customerid`: how field names are compared with the hint and volatile lists.
     static func squashedName(_ name: String) -> String {
-        String(name.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) })
+        var output = String.UnicodeScalarView()
+        for scalar in name.unicodeScalars {
+            if scalar.isASCII {
+                let value = scalar.value
+                if (0x30...0x39).contains(value) || (0x61...0x7A).contains(value) {
+                    output.append(scalar)
+                } else if (0x41...0x5A).contains(value) {
+                    output.append(Unicode.Scalar(value + 32)!)
+                }
+            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                output.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+            }
+        }
+        return String(output)
+    }
+
+    /// NFKC, skipped for pure ASCII (where it changes nothing): the common case, and NFKC is not cheap.
+    static func nfkc(_ string: String) -> String {
+        string.utf8.allSatisfy { $0 < 0x80 } ? string : string.precomposedStringWithCompatibilityMapping
     }
 
     private func canonicalize(_ value: JSONValue, path: String, policy: ToolPolicy, dropped: inout [String])
@@ -91,7 +109,7 @@ public struct Normalizer: Sendable {
         case .object(let members):
             var output: [String: JSONValue] = [:]
             for (rawKey, member) in members {
-                let key = rawKey.precomposedStringWithCompatibilityMapping
+                let key = Self.nfkc(rawKey)
                 let memberPath = path.isEmpty ? key : path + "." + key
                 if volatileFields.contains(Self.squashedName(key))
                     || ToolPolicy.matches(policy.ignoredFields, path: memberPath)
@@ -118,14 +136,34 @@ public struct Normalizer: Sendable {
 
     /// NFKC, trimmed, whitespace collapsed; e-mails lower-cased; exact decimal numbers read as numbers.
     static func canonicalString(_ string: String) -> JSONValue {
-        let collapsed = collapseWhitespace(string.precomposedStringWithCompatibilityMapping)
+        let collapsed = collapseWhitespace(nfkc(string))
         if let number = JSONNumber(literal: collapsed) { return .number(number) }
         if isEmail(collapsed) { return .string(collapsed.lowercased()) }
         return .string(collapsed)
     }
 
     static func collapseWhitespace(_ string: String) -> String {
-        string.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        // Fast path: no leading, trailing, repeated or non-space ASCII whitespace, and no non-ASCII
+        // (which may hold Unicode spaces) — nothing to do.
+        var previousWasSpace = true
+        var clean = true
+        for byte in string.utf8 {
+            if byte >= 0x80 || byte == 0x09 || byte == 0x0A || byte == 0x0B || byte == 0x0C || byte == 0x0D {
+                clean = false
+                break
+            }
+            if byte == 0x20 {
+                if previousWasSpace {
+                    clean = false
+                    break
+                }
+                previousWasSpace = true
+            } else {
+                previousWasSpace = false
+            }
+        }
+        if clean && !(previousWasSpace && !string.isEmpty) { return string }
+        return string.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
     static func isEmail(_ string: String) -> Bool {
@@ -187,17 +225,21 @@ public struct Normalizer: Sendable {
     /// The digit runs in `text`, sorted, so that rewording around them does not matter.
     static func numerals(in text: String) -> [String] {
         var runs: [String] = []
-        var current = ""
-        for character in text {
-            if character.isASCII && character.isNumber {
-                current.append(character)
+        var current: [UInt8] = []
+        func flush() {
+            // Leading zeros do not change the number: "007" and "7" are the same numeral.
+            let trimmed = current.drop(while: { $0 == UInt8(ascii: "0") })
+            runs.append(trimmed.isEmpty ? "0" : String(decoding: trimmed, as: UTF8.self))
+            current.removeAll(keepingCapacity: true)
+        }
+        for byte in text.utf8 {
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                current.append(byte)
             } else if !current.isEmpty {
-                runs.append(current)
-                current = ""
+                flush()
             }
         }
-        if !current.isEmpty { runs.append(current) }
-        return runs.map { String($0.drop(while: { $0 == "0" })).isEmpty ? "0" : String($0.drop(while: { $0 == "0" })) }
-            .sorted()
+        if !current.isEmpty { flush() }
+        return runs.sorted()
     }
 }

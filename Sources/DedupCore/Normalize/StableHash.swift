@@ -25,12 +25,46 @@ public enum StableHash {
 
     /// A seeded 64-bit hash of the UTF-8 bytes of `text`; see the type's documentation for the algorithm.
     public static func hash64(_ text: String, seed: UInt64 = 0) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ (seed &* 0x9E37_79B9_7F4A_7C15)
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
+        Streaming(seed: seed).adding(text).finish()
+    }
+
+    /// ``hash64(_:seed:)`` fed piece by piece: the same bytes in the same order give the same hash, with
+    /// no string built on the way.
+    public struct Streaming: Sendable {
+        private var state: UInt64
+
+        /// A hasher with `seed`, before any byte.
+        public init(seed: UInt64) {
+            state = 0xcbf2_9ce4_8422_2325 ^ (seed &* 0x9E37_79B9_7F4A_7C15)
         }
-        return fmix64(hash)
+
+        /// Feeds one byte.
+        @inline(__always)
+        public mutating func add(byte: UInt8) {
+            state ^= UInt64(byte)
+            state = state &* 0x0000_0100_0000_01B3
+        }
+
+        /// Feeds the UTF-8 bytes of `text`.
+        public func adding(_ text: String) -> Streaming {
+            var copy = self
+            for byte in text.utf8 { copy.add(byte: byte) }
+            return copy
+        }
+
+        /// Feeds the UTF-8 encoding of each scalar.
+        public mutating func add(_ scalars: some Collection<Unicode.Scalar>) {
+            for scalar in scalars {
+                if scalar.isASCII {
+                    add(byte: UInt8(scalar.value))
+                } else {
+                    for byte in UTF8.encode(scalar)! { add(byte: byte) }
+                }
+            }
+        }
+
+        /// The hash.
+        public func finish() -> UInt64 { StableHash.fmix64(state) }
     }
 
     /// MurmurHash3's 64-bit finaliser.
