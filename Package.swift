@@ -111,6 +111,7 @@ let package = Package(
             name: "DedupServerTests",
             dependencies: [
                 "DedupServer",
+                "DedupTesting",
                 "DedupSQLite",
                 "DedupCore",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -123,7 +124,7 @@ let package = Package(
         ),
         .testTarget(
             name: "dedupTests",
-            dependencies: ["dedup", "DedupSQLite", "DedupCore"]
+            dependencies: ["dedup", "DedupSQLite", "DedupCore", "DedupTesting"]
         ),
     ]
 )

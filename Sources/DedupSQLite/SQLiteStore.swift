@@ -27,6 +27,9 @@ public final class SQLiteStore: LedgerStore, @unchecked Sendable {
     private let readers: [(connection: SQLiteConnection, lock: AsyncLock)]
     private let nextReader = Atomic<Int>(0)
     private let checkpointer: Task<Void, Never>?
+    // The write transaction a commit group shares; only read or written while holding `lock`.
+    private var openGroup: CommitGroup?
+    private static let maxGroupSize = 64
 
     /// Opens (creating if needed) and migrates the database at `path`.
     public init(
@@ -80,7 +83,7 @@ public final class SQLiteStore: LedgerStore, @unchecked Sendable {
         checkpointer?.cancel()
     }
 
-    /// Claims on this store are serialised by the one connection lock plus `BEGIN IMMEDIATE`.
+    /// Claims on this store are serialised by the one writer lock plus `BEGIN IMMEDIATE`.
     public func withPartitionLock<T: Sendable>(
         _ partition: PartitionKey,
         _ body: (SQLiteTransaction) async throws -> T
@@ -88,9 +91,77 @@ public final class SQLiteStore: LedgerStore, @unchecked Sendable {
         try await withWriteTransaction(body)
     }
 
-    /// A `BEGIN IMMEDIATE` transaction: committed when `body` returns, rolled back when it throws.
+    /// Runs `body` in a write transaction; returns only once its writes are committed.
+    ///
+    /// Group commit: while writers queue for the lock, the holder leaves its transaction open and hands
+    /// the lock on; the last of the group (or the 64th) commits for everyone. Each body runs in its own
+    /// savepoint, so one that throws undoes only its own writes. Nobody is answered before the commit
+    /// that makes their writes durable, and a failed commit fails every member of the group.
     public func withWriteTransaction<T: Sendable>(_ body: (SQLiteTransaction) async throws -> T) async throws -> T {
-        try await transaction(begin: "BEGIN IMMEDIATE", body)
+        await lock.lock()
+        let group: CommitGroup
+        do {
+            if let open = openGroup {
+                group = open
+            } else {
+                try connection.execute("BEGIN IMMEDIATE")
+                group = CommitGroup()
+                openGroup = group
+            }
+        } catch {
+            lock.unlock()
+            throw error
+        }
+        group.members += 1
+        let outcome: Result<T, any Error>
+        do {
+            try connection.execute("SAVEPOINT claim")
+            do {
+                outcome = .success(try await body(SQLiteTransaction(connection: connection)))
+                try connection.execute("RELEASE claim")
+            } catch {
+                try? connection.execute("ROLLBACK TO claim")
+                try? connection.execute("RELEASE claim")
+                throw error
+            }
+        } catch {
+            return try await finish(group, with: .failure(error))
+        }
+        return try await finish(group, with: outcome)
+    }
+
+    /// Hands the open transaction to the next writer, or commits the group; called holding the lock.
+    private func finish<T: Sendable>(_ group: CommitGroup, with outcome: Result<T, any Error>) async throws -> T {
+        if lock.hasWaiters && group.members < Self.maxGroupSize {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                group.waiters.append(continuation)
+                lock.unlock()
+            }
+            return try outcome.get()
+        }
+        let commitError = commitOpenGroup()
+        lock.unlock()
+        if let commitError { throw commitError }
+        return try outcome.get()
+    }
+
+    /// Commits the open group, if any, and answers its waiting members; called holding the lock.
+    /// Returns the commit's error, which every member also receives.
+    @discardableResult
+    private func commitOpenGroup() -> (any Error)? {
+        guard let group = openGroup else { return nil }
+        openGroup = nil
+        var commitError: (any Error)?
+        do {
+            try connection.execute("COMMIT")
+        } catch {
+            try? connection.execute("ROLLBACK")
+            commitError = error
+        }
+        for waiter in group.waiters {
+            if let commitError { waiter.resume(throwing: commitError) } else { waiter.resume() }
+        }
+        return commitError
     }
 
     /// A read transaction on one of the reader connections (a consistent WAL snapshot).
@@ -106,9 +177,12 @@ public final class SQLiteStore: LedgerStore, @unchecked Sendable {
         lock: AsyncLock? = nil,
         _ body: (SQLiteTransaction) async throws -> T
     ) async throws -> T {
+        let isWriter = connection == nil
         let connection = connection ?? self.connection
         return try await (lock ?? self.lock)
             .withLock {
+                // The writer may hold a commit group's open transaction, handed on to us: finish it first.
+                if isWriter { commitOpenGroup() }
                 try connection.execute(begin)
                 do {
                     let result = try await body(SQLiteTransaction(connection: connection))
@@ -124,6 +198,7 @@ public final class SQLiteStore: LedgerStore, @unchecked Sendable {
     /// Runs `PRAGMA integrity_check`; returns `"ok"` for a healthy file.
     public func integrityCheck() async throws -> String {
         try await lock.withLock {
+            commitOpenGroup()
             var lines: [String] = []
             try connection.query("PRAGMA integrity_check") { row in lines.append(row.text(0) ?? "") }
             return lines.joined(separator: "\n")
@@ -136,6 +211,7 @@ public final class SQLiteStore: LedgerStore, @unchecked Sendable {
         _ = await checkpointer?.value
         for reader in readers { await reader.lock.withLock { reader.connection.close() } }
         await lock.withLock {
+            commitOpenGroup()
             try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             connection.close()
         }
@@ -157,4 +233,10 @@ extension DedupLedger where Store == SQLiteStore {
         let embedder = try embedder ?? HashingEmbedder.bundled()
         return try await SQLiteLedger(store: store, embedder: embedder, configuration: configuration)
     }
+}
+
+/// Writers sharing one transaction, waiting for the commit; only touched while holding the writer lock.
+private final class CommitGroup {
+    var members = 0
+    var waiters: [CheckedContinuation<Void, any Error>] = []
 }

@@ -78,8 +78,8 @@ struct LatencyBench: AsyncParsableCommand {
         let probe = embedder.embed(probeCall)
         let partition = probeCall.partition
         let group = probeCall.signature.identityGroup
-        let blas = timeMedian(repeats: 21) { _ = ledger.index.blasScores(probe, in: partition, group: group) }
-        let plain = timeMedian(repeats: 5) { _ = ledger.index.referenceScores(probe, in: partition, group: group) }
+        let blas = timeMedian(repeats: 21) { ledger.index.scoreAll(probe, in: partition, group: group, blas: true) }
+        let plain = timeMedian(repeats: 5) { ledger.index.scoreAll(probe, in: partition, group: group, blas: false) }
         await store.close()
         return LatencyReport.Row(
             size: size,

@@ -1,4 +1,5 @@
 import DedupCore
+import DedupTesting
 import Foundation
 import Testing
 
@@ -66,5 +67,65 @@ import Testing
         let verdict = try await server.claim(reworded)
         #expect(verdict.decision == .inProgress)
         #expect(verdict.layer == .semantic)
+    }
+}
+
+@Suite struct SQLiteGroupCommitTests {
+    struct Planned: Error {}
+
+    static func record(_ index: Int) -> CallRecord {
+        CallRecord(
+            id: "call_group\(index)",
+            tenant: "t",
+            scope: "s",
+            tool: "x",
+            arguments: ["n": .number(JSONNumber(index))],
+            canonical: "x",
+            fingerprint: "f\(index)",
+            intentKey: nil,
+            idempotencyKey: nil,
+            signature: FieldSignature(),
+            embedding: [],
+            status: .pending,
+            leaseExpiresAt: nil,
+            createdAt: Date(),
+            updatedAt: Date(),
+            expiresAt: Date().addingTimeInterval(3600)
+        )
+    }
+
+    /// Concurrent writers share commits; a writer that throws loses only its own writes.
+    @Test func concurrentWritersCommitTogetherAndFailAlone() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("ledger.sqlite")
+        let store = try SQLiteStore(path: path)
+        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    do {
+                        try await store.withWriteTransaction { transaction in
+                            try transaction.insert(Self.record(index))
+                            if index % 7 == 0 { throw Planned() }
+                        }
+                        return (index, true)
+                    } catch {
+                        return (index, false)
+                    }
+                }
+            }
+            return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(outcomes.count == 200)
+        for (index, succeeded) in outcomes { #expect(succeeded == (index % 7 != 0)) }
+        await store.close()
+
+        let reopened = try SQLiteStore(path: path)
+        try await reopened.withReadTransaction { transaction in
+            for index in 0..<200 {
+                let found = try transaction.record(id: "call_group\(index)", tenant: "t") != nil
+                #expect(found == (index % 7 != 0), "record \(index)")
+            }
+        }
+        #expect(try await reopened.integrityCheck() == "ok")
     }
 }

@@ -1,5 +1,6 @@
 import DedupCore
 import DedupServer
+import DedupTesting
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -1,6 +1,7 @@
 import DedupCore
 import DedupSQLite
 import DedupServer
+import DedupTesting
 import Foundation
 import Testing
 

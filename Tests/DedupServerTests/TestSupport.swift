@@ -1,6 +1,7 @@
 import DedupCore
 import DedupSQLite
 import DedupServer
+import DedupTesting
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -108,24 +109,6 @@ struct LiveClient: Sendable {
         request.httpBody = Data(body.canonicalText.utf8)
         let (data, response) = try await session.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, try JSONParser().parse(data))
-    }
-}
-
-/// A directory removed when the test's last reference to it goes.
-final class TemporaryDirectory: Sendable {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("dedup-server-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String {
-        url.appendingPathComponent(name).path
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: url)
     }
 }
 

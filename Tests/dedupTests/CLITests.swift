@@ -1,5 +1,6 @@
 import DedupCore
 import DedupSQLite
+import DedupTesting
 import Foundation
 import Testing
 

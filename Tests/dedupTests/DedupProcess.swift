@@ -1,3 +1,4 @@
+import DedupTesting
 import Foundation
 
 /// Runs the built `dedup` executable, as a user's shell would.
@@ -32,23 +33,5 @@ struct DedupProcess {
             stdout: String(decoding: out, as: UTF8.self),
             stderr: String(decoding: err, as: UTF8.self)
         )
-    }
-}
-
-/// A directory removed when the test's last reference to it goes.
-final class TemporaryDirectory: Sendable {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("dedup-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String {
-        url.appendingPathComponent(name).path
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: url)
     }
 }

@@ -115,6 +115,22 @@ public final class BLASVectorIndex: VectorIndex {
         }
     }
 
+    /// Scores every row of one group into the matrix's scratch buffer and returns the row count —
+    /// `cblas_sgemv` or, with `blas: false`, a plain Swift loop; for benchmarks, which must not time the
+    /// copying of results.
+    @discardableResult
+    public func scoreAll(_ query: [Float], in partition: PartitionKey, group: UInt64, blas: Bool = true) -> Int {
+        guard query.count == dimension, let matrix = matrix(partition, group) else { return 0 }
+        return matrix.state.withLock { state in
+            if blas {
+                state.score(query)
+            } else {
+                state.scorePlain(query)
+            }
+            return state.ids.count
+        }
+    }
+
     /// Scores of every row of one group against `query` via `cblas_sgemv`, in row order.
     public func blasScores(_ query: [Float], in partition: PartitionKey, group: UInt64) -> [(String, Float)] {
         guard let matrix = matrix(partition, group) else { return [] }
@@ -203,6 +219,23 @@ private final class PartitionMatrix: Sendable {
                             output.baseAddress,
                             1
                         )
+                    }
+                }
+            }
+        }
+
+        mutating func scorePlain(_ query: [Float]) {
+            let count = ids.count
+            if scores.count < count { scores = [Float](repeating: 0, count: max(count, scores.count * 2)) }
+            rows.withUnsafeBufferPointer { matrix in
+                query.withUnsafeBufferPointer { vector in
+                    scores.withUnsafeMutableBufferPointer { output in
+                        for row in 0..<count {
+                            var sum: Float = 0
+                            let base = row * dimension
+                            for column in 0..<dimension { sum += matrix[base + column] * vector[column] }
+                            output[row] = sum
+                        }
                     }
                 }
             }

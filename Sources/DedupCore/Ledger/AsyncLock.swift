@@ -22,7 +22,13 @@ public final class AsyncLock: Sendable {
         return try await body()
     }
 
-    private func lock() async {
+    /// Whether tasks are queued for the lock; only meaningful to the current holder.
+    public var hasWaiters: Bool {
+        state.withLock { $0.head < $0.waiters.count }
+    }
+
+    /// Takes the lock, waiting in line if it is held. Pair with ``unlock()``; prefer ``withLock(_:)``.
+    public func lock() async {
         // Uncontended: take it without suspending (a suspension costs an executor hop).
         let acquired = state.withLock { state -> Bool in
             guard !state.locked else { return false }
@@ -43,7 +49,8 @@ public final class AsyncLock: Sendable {
         }
     }
 
-    private func unlock() {
+    /// Releases the lock, handing it to the next waiter if there is one.
+    public func unlock() {
         let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard state.head < state.waiters.count else {
                 state.locked = false

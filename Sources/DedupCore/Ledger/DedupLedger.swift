@@ -158,6 +158,22 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
                 )
             )
         case .match(var record, let layer, let score, let borderline, let reason):
+            // Claims leave an audit event in the same transaction; checks record nothing.
+            func audit(_ kind: AuditEvent.Kind, _ record: CallRecord, detail: String) async throws {
+                guard lease != nil else { return }
+                try await transaction.appendEvent(
+                    event(
+                        kind,
+                        call,
+                        record.id,
+                        layer: layer,
+                        score: score,
+                        attempt: record.attempts,
+                        now: now,
+                        detail: detail
+                    )
+                )
+            }
             var verdict = Verdict(
                 decision: .duplicate,
                 callID: record.id,
@@ -171,37 +187,11 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
             switch record.status {
             case .succeeded,
                 .failed where !record.retryable:
-                if lease != nil {
-                    try await transaction.appendEvent(
-                        event(
-                            .duplicate,
-                            call,
-                            record.id,
-                            layer: layer,
-                            score: score,
-                            attempt: record.attempts,
-                            now: now,
-                            detail: reason
-                        )
-                    )
-                }
+                try await audit(.duplicate, record, detail: reason)
                 return .done(verdict)
             case .pending where record.isLeaseLive(at: now):
                 verdict.decision = .inProgress
-                if lease != nil {
-                    try await transaction.appendEvent(
-                        event(
-                            .inProgress,
-                            call,
-                            record.id,
-                            layer: layer,
-                            score: score,
-                            attempt: record.attempts,
-                            now: now,
-                            detail: reason
-                        )
-                    )
-                }
+                try await audit(.inProgress, record, detail: reason)
                 return .done(verdict)
             case .pending, .failed:
                 // An expired lease (the holder may have crashed mid-action) or a retryable failure:
@@ -225,18 +215,7 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
                 record.updatedAt = now
                 record.expiresAt = max(record.expiresAt, now.adding(configuration.window))
                 try await transaction.update(record)
-                try await transaction.appendEvent(
-                    event(
-                        kind,
-                        call,
-                        record.id,
-                        layer: layer,
-                        score: score,
-                        attempt: record.attempts,
-                        now: now,
-                        detail: verdict.reason
-                    )
-                )
+                try await audit(kind, record, detail: verdict.reason)
                 updateIndex(record)
                 return .done(verdict)
             }
