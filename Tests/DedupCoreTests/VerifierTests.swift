@@ -37,6 +37,32 @@ import Testing
         #expect(judgement.answer == .distinct, "\(judgement.reason)")
     }
 
+    @Test(arguments: [
+        ("A young child is riding a horse.", "A child is riding a horse."),
+        ("A woman peels a potato.", "A woman is peeling a potato."),
+        ("The man is erasing the chalk board.", "A man is erasing a chalk board."),
+    ])
+    func inflectionsStopWordsAndOneAddedWordAreDuplicates(_ first: String, _ second: String) throws {
+        let judgement = StructuralVerifier.judge(
+            try signature(["text": .string(first)]),
+            try signature(["text": .string(second)])
+        )
+        #expect(judgement.answer == .duplicate, "\(judgement.reason)")
+    }
+
+    @Test(arguments: [
+        ("A dog is carrying a man in a canoe.", "A man is carrying a canoe with a dog."),
+        ("Bush gets zero credit for the budget.", "And, Obama gets zero credit for the budget."),
+        ("A man is playing a flute.", "A man is playing a guitar."),
+    ])
+    func wordOrderNamesAndOtherWordsAreNotDuplicates(_ first: String, _ second: String) throws {
+        let judgement = StructuralVerifier.judge(
+            try signature(["text": .string(first)]),
+            try signature(["text": .string(second)])
+        )
+        #expect(judgement.answer != .duplicate, "\(judgement.reason)")
+    }
+
     @Test func otherWordsAreUnsureAndIdentityDifferencesDistinct() throws {
         let unsure = StructuralVerifier.judge(
             try signature(["text": "Ship the new pricing page today"]),

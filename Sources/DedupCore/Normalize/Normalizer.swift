@@ -13,6 +13,8 @@ public struct Normalizer: Sendable {
         "timestamp", "ts", "requestid", "xrequestid", "clientrequestid", "traceid", "spanid", "traceparent",
         "nonce", "correlationid", "idempotencykey", "createdat", "updatedat", "sentat", "requestedat",
         "requesttime", "currenttime", "now", "retrycount", "attempt", "attemptnumber", "cachebuster",
+        "clienttimestamp", "servertimestamp", "requesttimestamp", "clientrequesttime", "xcorrelationid",
+        "clienttraceid", "xtraceid", "xb3traceid", "xb3spanid",
     ]
 
     /// The per-tool policies.
@@ -111,7 +113,11 @@ public struct Normalizer: Sendable {
             for (rawKey, member) in members {
                 let key = Self.nfkc(rawKey)
                 let memberPath = path.isEmpty ? key : path + "." + key
-                if volatileFields.contains(Self.squashedName(key))
+                let named =
+                    ToolPolicy.matches(policy.identityFields, path: memberPath)
+                    || ToolPolicy.matches(policy.textFields, path: memberPath)
+                // A field the tool's policy names is kept even when its name sounds volatile.
+                if (volatileFields.contains(Self.squashedName(key)) && !named)
                     || ToolPolicy.matches(policy.ignoredFields, path: memberPath)
                 {
                     dropped.append(memberPath)
@@ -134,12 +140,25 @@ public struct Normalizer: Sendable {
         }
     }
 
-    /// NFKC, trimmed, whitespace collapsed; e-mails lower-cased; exact decimal numbers read as numbers.
+    /// NFKC, trimmed, whitespace collapsed; e-mails and single enum-like words lower-cased; exact decimal
+    /// numbers read as numbers; unambiguous dates written as ISO 8601.
     static func canonicalString(_ string: String) -> JSONValue {
         let collapsed = collapseWhitespace(nfkc(string))
         if let number = JSONNumber(literal: collapsed) { return .number(number) }
         if isEmail(collapsed) { return .string(collapsed.lowercased()) }
+        if let date = DateCanonicalizer.canonical(collapsed) { return .string(date) }
+        if isEnumLikeWord(collapsed) { return .string(collapsed.lowercased()) }
         return .string(collapsed)
+    }
+
+    /// One to three words of letters (and hyphens), at most 32 characters — `USD`, `Watercolor`,
+    /// `Hip Hop`, `Yahoo Finance` — whose case carries no meaning. Anything with a digit (`AB-1`, tokens,
+    /// ids) keeps its case.
+    static func isEnumLikeWord(_ string: String) -> Bool {
+        guard !string.isEmpty, string.utf8.count <= 32, string.split(separator: " ").count <= 3 else { return false }
+        return string.unicodeScalars.allSatisfy { scalar in
+            scalar == "-" || scalar == "_" || scalar == " " || scalar.properties.isAlphabetic
+        }
     }
 
     static func collapseWhitespace(_ string: String) -> String {

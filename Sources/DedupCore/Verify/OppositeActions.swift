@@ -39,12 +39,31 @@ public enum OppositeActions {
                 return "opposite actions: \"\(second)\" vs \"\(first)\""
             }
         }
+        if properNouns(lhs) != properNouns(rhs) {
+            return "the texts name different people, places or things"
+        }
         let leftNegations = TextFeatures.words(lhs).filter { negations.contains($0) }.count
         let rightNegations = TextFeatures.words(rhs).filter { negations.contains($0) }.count
         if leftNegations % 2 != rightNegations % 2 {
             return "one text is negated and the other is not"
         }
         return nil
+    }
+
+    /// Capitalised words that do not start a sentence — names of people, places, products — lower-cased.
+    /// Like the numbers in a text, they are identity: "Obama gets credit" is not "Bush gets credit".
+    static func properNouns(_ text: String) -> Set<String> {
+        var names = Set<String>()
+        var sentenceStart = true
+        for token in text.split(whereSeparator: { $0.isWhitespace }) {
+            let word = token.drop(while: { !$0.isLetter && !$0.isNumber })
+            if let first = word.first, first.isUppercase, !sentenceStart {
+                names.insert(String(word.prefix(while: { $0.isLetter || $0.isNumber })).lowercased())
+            }
+            if !word.isEmpty { sentenceStart = false }
+            if let last = token.last, ".!?:;\n".contains(last) { sentenceStart = true }
+        }
+        return names
     }
 
     /// Reduces inflections of the action words, so "enabled", "enables" and "enabling" all read "enable".

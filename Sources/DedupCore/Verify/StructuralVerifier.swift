@@ -36,14 +36,57 @@ public struct StructuralVerifier: Verifier {
                 return Judgement(.distinct, "field \"\(path)\": \(conflict)")
             }
         }
-        for path in proposed.text.keys.sorted()
-        where contentWords(proposed.text[path]!) != contentWords(candidate.text[path]!) {
-            return Judgement(.unsure, "field \"\(path)\" uses different words")
+        var added = 0
+        for path in proposed.text.keys.sorted() {
+            let mine = contentWordSequence(proposed.text[path]!)
+            let theirs = contentWordSequence(candidate.text[path]!)
+            // Same words in the same order; "a dog carrying a man" is not "a man carrying a dog".
+            guard mine != theirs else { continue }
+            // One side adds a single content word ("a young child" / "a child"): still the same message.
+            let (smaller, larger) = mine.count < theirs.count ? (mine, theirs) : (theirs, mine)
+            guard smaller.count >= 2, larger.count - smaller.count == 1, isSubsequence(smaller, of: larger) else {
+                return Judgement(.unsure, "field \"\(path)\" uses different words or another word order")
+            }
+            added += 1
         }
-        return Judgement(.duplicate, "same content words in every text field")
+        guard added <= 1 else { return Judgement(.unsure, "several text fields differ") }
+        return Judgement(
+            .duplicate,
+            added == 0 ? "same content words in every text field" : "one text field adds a single word"
+        )
     }
 
-    static func contentWords(_ text: String) -> Set<String> {
-        Set(TextFeatures.words(text).filter { !stopWords.contains($0) }.map(OppositeActions.stem))
+    /// Content words in order, lower-cased and stemmed: stop words dropped, "peels" and "peeling" both "peel".
+    static func contentWordSequence(_ text: String) -> [String] {
+        TextFeatures.words(text).filter { !stopWords.contains($0) && !isAuxiliary($0) }.map(stem)
+    }
+
+    private static func isSubsequence(_ short: [String], of long: [String]) -> Bool {
+        var position = long.startIndex
+        for word in short {
+            guard let found = long[position...].firstIndex(of: word) else { return false }
+            position = found + 1
+        }
+        return true
+    }
+
+    private static func isAuxiliary(_ word: String) -> Bool {
+        ["was", "were", "been", "being", "has", "have", "had", "am"].contains(word)
+    }
+
+    /// A light suffix stripper: enough to match inflections, never to merge different words' roots.
+    static func stem(_ word: String) -> String {
+        let action = OppositeActions.stem(word)
+        if action != word { return action }
+        for suffix in ["ing", "ed", "es", "s"] where word.count >= suffix.count + 3 && word.hasSuffix(suffix) {
+            if suffix == "s" && word.hasSuffix("ss") { return word }
+            var root = String(word.dropLast(suffix.count))
+            // "running" → "run", "stopped" → "stop".
+            if let last = root.last, root.count >= 4, root.dropLast().last == last, !"aeiou".contains(last) {
+                root.removeLast()
+            }
+            return root
+        }
+        return word
     }
 }
