@@ -13,7 +13,8 @@ struct Dedup: AsyncParsableCommand {
             """,
         subcommands: [
             ClaimCommand.self, CheckCommand.self, CompleteCommand.self, HistoryCommand.self, PruneCommand.self,
-            ServeCommand.self, KeysCommand.self, ModelCommand.self, BenchCommand.self, CrashWriterCommand.self,
+            ServeCommand.self, KeysCommand.self, ReplayCommand.self, ModelCommand.self, BenchCommand.self,
+            CrashWriterCommand.self,
             SeedCommand.self,
         ]
     )

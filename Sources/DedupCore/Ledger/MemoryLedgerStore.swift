@@ -1,12 +1,12 @@
-import Synchronization
-
-/// A ``LedgerStore`` in memory, for tests and for trying the funnel without a file.
+/// A ``LedgerStore`` in memory: for tests, for `dedup replay`, and for trying the funnel without a file.
 ///
-/// Transactions work on a copy of the state that is published on commit and dropped on rollback, so a
-/// body that throws leaves nothing behind — the same contract as the SQL stores. Nothing survives the
+/// Writes change the state in place and keep an undo log, so a body that throws leaves nothing behind —
+/// the same contract as the SQL stores — at no cost to a transaction that succeeds. Lookups go through
+/// hash indexes, so a claim costs the same with a million records as with ten. Nothing survives the
 /// process.
-public final class MemoryLedgerStore: LedgerStore {
-    private let state = Mutex(MemoryLedgerState())
+public final class MemoryLedgerStore: LedgerStore, @unchecked Sendable {
+    // Only touched while holding `lock`: that is what makes the unchecked Sendable sound.
+    fileprivate var state = MemoryLedgerState()
     private let lock = AsyncLock()
 
     /// An empty store.
@@ -20,68 +20,87 @@ public final class MemoryLedgerStore: LedgerStore {
         try await withWriteTransaction(body)
     }
 
-    /// Runs `body` on a copy of the state and publishes the copy when it returns.
+    /// Runs `body`; its writes are undone if it throws.
     public func withWriteTransaction<T: Sendable>(_ body: (MemoryLedgerTransaction) async throws -> T) async throws
         -> T
     {
         try await lock.withLock {
-            let transaction = MemoryLedgerTransaction(state: state.withLock { $0 })
-            let result = try await body(transaction)
-            let committed = transaction.state
-            state.withLock { $0 = committed }
-            return result
+            let transaction = MemoryLedgerTransaction(store: self)
+            do {
+                return try await body(transaction)
+            } catch {
+                transaction.rollback()
+                throw error
+            }
         }
     }
 
-    /// Runs `body` on a snapshot.
+    /// Runs `body` under the same lock (reads see every committed write).
     public func withReadTransaction<T: Sendable>(_ body: (MemoryLedgerTransaction) async throws -> T) async throws
         -> T
     {
-        try await body(MemoryLedgerTransaction(state: state.withLock { $0 }))
+        try await withWriteTransaction(body)
     }
 }
 
-struct MemoryLedgerState: Sendable {
+struct MemoryLedgerState {
     var records: [String: CallRecord] = [:]
     var sequenceOfID: [String: Int64] = [:]
+    var idsBySequence: [Int64: String] = [:]
     var nextSequence: Int64 = 1
-    var events: [AuditEvent] = []
+    var byFingerprint: [String: [String]] = [:]
+    var byIntent: [String: [String]] = [:]
+    var byKey: [String: String] = [:]
+    var byScope: [String: [String]] = [:]
+    var events: [String: [AuditEvent]] = [:]
+
+    static func partitionKey(_ partition: PartitionKey, _ value: String) -> String {
+        [partition.tenant, partition.scope, partition.tool, value].joined(separator: "\u{1F}")
+    }
+
+    static func tenantKey(_ tenant: String, _ value: String) -> String { tenant + "\u{1F}" + value }
 }
 
 /// A transaction of a ``MemoryLedgerStore``.
 public final class MemoryLedgerTransaction: LedgerTransaction {
-    var state: MemoryLedgerState
+    private let store: MemoryLedgerStore
+    private var undo: [(inout MemoryLedgerState) -> Void] = []
 
-    init(state: MemoryLedgerState) {
-        self.state = state
+    fileprivate init(store: MemoryLedgerStore) {
+        self.store = store
     }
 
-    private func live(_ partition: PartitionKey, _ nowMillis: Int64, where matches: (CallRecord) -> Bool)
-        -> CallRecord?
-    {
-        state.records.values
-            .filter { $0.partition == partition && $0.expiresAt.millis > nowMillis && matches($0) }
-            .max { state.sequenceOfID[$0.id]! < state.sequenceOfID[$1.id]! }
+    fileprivate func rollback() {
+        for step in undo.reversed() { step(&store.state) }
+        undo.removeAll()
+    }
+
+    private func newest(_ ids: [String]?, nowMillis: Int64) -> CallRecord? {
+        guard let ids else { return nil }
+        for id in ids.reversed() {
+            if let record = store.state.records[id], record.expiresAt.millis > nowMillis { return record }
+        }
+        return nil
     }
 
     /// The record with `id` owned by `tenant`.
     public func record(id: String, tenant: String) -> CallRecord? {
-        state.records[id].flatMap { $0.tenant == tenant ? $0 : nil }
+        store.state.records[id].flatMap { $0.tenant == tenant ? $0 : nil }
     }
 
     /// The record carrying the idempotency key.
     public func record(idempotencyKey: String, tenant: String) -> CallRecord? {
-        state.records.values.first { $0.tenant == tenant && $0.idempotencyKey == idempotencyKey }
+        store.state.byKey[MemoryLedgerState.tenantKey(tenant, idempotencyKey)].flatMap { store.state.records[$0] }
     }
 
     /// The newest live record of the partition with this fingerprint.
     public func record(fingerprint: String, partition: PartitionKey, nowMillis: Int64) -> CallRecord? {
-        live(partition, nowMillis) { $0.fingerprint == fingerprint }
+        newest(store.state.byFingerprint[MemoryLedgerState.partitionKey(partition, fingerprint)], nowMillis: nowMillis)
     }
 
     /// The newest live record of the partition with this intent key.
     public func record(intentKey: String, partition: PartitionKey, nowMillis: Int64) -> CallRecord? {
-        live(partition, nowMillis) { $0.intentKey == intentKey }
+        newest(store.state.byIntent[MemoryLedgerState.partitionKey(partition, intentKey)], nowMillis: nowMillis)
     }
 
     /// Inserts a record; a taken idempotency key or id is a conflict.
@@ -89,63 +108,120 @@ public final class MemoryLedgerTransaction: LedgerTransaction {
         if let key = record.idempotencyKey, self.record(idempotencyKey: key, tenant: record.tenant) != nil {
             throw DedupError.conflict("idempotency key \(key) is taken")
         }
-        guard state.records[record.id] == nil else { throw DedupError.conflict("call \(record.id) exists") }
-        state.records[record.id] = record
-        state.sequenceOfID[record.id] = state.nextSequence
-        state.nextSequence += 1
+        guard store.state.records[record.id] == nil else { throw DedupError.conflict("call \(record.id) exists") }
+        let sequence = store.state.nextSequence
+        store.state.nextSequence += 1
+        store.state.records[record.id] = record
+        store.state.sequenceOfID[record.id] = sequence
+        store.state.idsBySequence[sequence] = record.id
+        let fingerprintKey = MemoryLedgerState.partitionKey(record.partition, record.fingerprint)
+        store.state.byFingerprint[fingerprintKey, default: []].append(record.id)
+        let intentKey = record.intentKey.map { MemoryLedgerState.partitionKey(record.partition, $0) }
+        if let intentKey { store.state.byIntent[intentKey, default: []].append(record.id) }
+        let idempotencyKey = record.idempotencyKey.map { MemoryLedgerState.tenantKey(record.tenant, $0) }
+        if let idempotencyKey { store.state.byKey[idempotencyKey] = record.id }
+        let scopeKey = MemoryLedgerState.tenantKey(record.tenant, record.scope)
+        store.state.byScope[scopeKey, default: []].append(record.id)
+        undo.append { state in
+            state.records[record.id] = nil
+            state.sequenceOfID[record.id] = nil
+            state.idsBySequence[sequence] = nil
+            state.byFingerprint[fingerprintKey]?.removeLast()
+            if let intentKey { state.byIntent[intentKey]?.removeLast() }
+            if let idempotencyKey { state.byKey[idempotencyKey] = nil }
+            state.byScope[scopeKey]?.removeLast()
+        }
     }
 
-    /// Replaces a record.
+    /// Replaces a record (its keys other than the idempotency key never change).
     public func update(_ record: CallRecord) throws {
-        guard state.records[record.id]?.tenant == record.tenant else {
+        guard let previous = store.state.records[record.id], previous.tenant == record.tenant else {
             throw DedupError.notFound("no call \(record.id) to update")
         }
-        state.records[record.id] = record
+        store.state.records[record.id] = record
+        if previous.idempotencyKey != record.idempotencyKey {
+            if let key = previous.idempotencyKey {
+                store.state.byKey[MemoryLedgerState.tenantKey(record.tenant, key)] = nil
+            }
+            if let key = record.idempotencyKey {
+                store.state.byKey[MemoryLedgerState.tenantKey(record.tenant, key)] = record.id
+            }
+        }
+        undo.append { state in
+            state.records[record.id] = previous
+            if let key = record.idempotencyKey { state.byKey[MemoryLedgerState.tenantKey(record.tenant, key)] = nil }
+            if let key = previous.idempotencyKey {
+                state.byKey[MemoryLedgerState.tenantKey(record.tenant, key)] = record.id
+            }
+        }
     }
 
     /// Clears a record's idempotency key.
-    public func releaseIdempotencyKey(id: String) {
-        state.records[id]?.idempotencyKey = nil
-    }
-
-    /// A scope's records, oldest first.
-    public func history(tenant: String, scope: String, limit: Int) -> [CallRecord] {
-        Array(
-            state.records.values
-                .filter { $0.tenant == tenant && $0.scope == scope }
-                .sorted { ($0.createdAt, state.sequenceOfID[$0.id]!) < ($1.createdAt, state.sequenceOfID[$1.id]!) }
-                .prefix(limit)
-        )
+    public func releaseIdempotencyKey(id: String) throws {
+        guard var record = store.state.records[id], record.idempotencyKey != nil else { return }
+        record.idempotencyKey = nil
+        try update(record)
     }
 
     /// Appends an event.
     public func appendEvent(_ event: AuditEvent) {
-        state.events.append(event)
+        let key = MemoryLedgerState.tenantKey(event.tenant, event.scope)
+        store.state.events[key, default: []].append(event)
+        undo.append { state in state.events[key]?.removeLast() }
     }
 
     /// A scope's events, oldest first.
     public func events(tenant: String, scope: String, limit: Int) -> [AuditEvent] {
-        Array(state.events.filter { $0.tenant == tenant && $0.scope == scope }.prefix(limit))
+        Array((store.state.events[MemoryLedgerState.tenantKey(tenant, scope)] ?? []).prefix(limit))
     }
 
-    /// Deletes expired records and old events.
+    /// A scope's records, oldest first.
+    public func history(tenant: String, scope: String, limit: Int) -> [CallRecord] {
+        let ids = store.state.byScope[MemoryLedgerState.tenantKey(tenant, scope)] ?? []
+        return Array(
+            ids.compactMap { store.state.records[$0] }
+                .sorted {
+                    ($0.createdAt, store.state.sequenceOfID[$0.id]!) < ($1.createdAt, store.state.sequenceOfID[$1.id]!)
+                }
+                .prefix(limit)
+        )
+    }
+
+    /// Deletes expired records and old events (not undoable: pruning runs alone).
     public func deleteExpired(nowMillis: Int64, eventsBeforeMillis: Int64) -> [(PartitionKey, String)] {
-        state.events.removeAll { $0.at.millis < eventsBeforeMillis }
-        let expired = state.records.values.filter { $0.expiresAt.millis <= nowMillis }
-        for record in expired {
-            state.records[record.id] = nil
-            state.sequenceOfID[record.id] = nil
+        for key in Array(store.state.events.keys) {
+            store.state.events[key]?.removeAll { $0.at.millis < eventsBeforeMillis }
         }
+        let expired = store.state.records.values.filter { $0.expiresAt.millis <= nowMillis }
+        guard !expired.isEmpty else { return [] }
+        let gone = Set(expired.map(\.id))
+        for record in expired {
+            store.state.records[record.id] = nil
+            if let sequence = store.state.sequenceOfID.removeValue(forKey: record.id) {
+                store.state.idsBySequence[sequence] = nil
+            }
+            if let key = record.idempotencyKey {
+                store.state.byKey[MemoryLedgerState.tenantKey(record.tenant, key)] = nil
+            }
+        }
+        for key in Array(store.state.byFingerprint.keys) {
+            store.state.byFingerprint[key]?.removeAll { gone.contains($0) }
+        }
+        for key in Array(store.state.byIntent.keys) { store.state.byIntent[key]?.removeAll { gone.contains($0) } }
+        for key in Array(store.state.byScope.keys) { store.state.byScope[key]?.removeAll { gone.contains($0) } }
         return expired.map { ($0.partition, $0.id) }
     }
 
     /// Index rows of records stored after `sequence`.
     public func indexRows(after sequence: Int64, nowMillis: Int64) -> (rows: [(PartitionKey, IndexRow)], last: Int64) {
-        let newer = state.records.values
-            .filter { state.sequenceOfID[$0.id]! > sequence }
-            .sorted { state.sequenceOfID[$0.id]! < state.sequenceOfID[$1.id]! }
-        let rows = newer.filter { !$0.embedding.isEmpty && $0.expiresAt.millis > nowMillis }
-            .map { record in
+        let last = store.state.nextSequence - 1
+        guard last > sequence else { return ([], sequence) }
+        var rows: [(PartitionKey, IndexRow)] = []
+        for next in (sequence + 1)...last {
+            guard let id = store.state.idsBySequence[next], let record = store.state.records[id],
+                !record.embedding.isEmpty, record.expiresAt.millis > nowMillis
+            else { continue }
+            rows.append(
                 (
                     record.partition,
                     IndexRow(
@@ -155,7 +231,8 @@ public final class MemoryLedgerTransaction: LedgerTransaction {
                         expiresAtMillis: record.expiresAt.millis
                     )
                 )
-            }
-        return (rows, newer.last.map { state.sequenceOfID[$0.id]! } ?? sequence)
+            )
+        }
+        return (rows, last)
     }
 }

@@ -1,0 +1,123 @@
+import DedupCore
+import DedupTesting
+import Foundation
+import Testing
+
+@testable import dedup
+
+@Suite struct BenchFileFormatTests {
+    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/pairs.jsonl").path
+
+    @Test func pairFilesReportMalformedLinesByNumber() throws {
+        let (pairs, bad) = try PairFile.read(path: Self.fixture)
+        #expect(pairs.map(\.id) == ["exact", "reorder", "amount", "tool", "mislabelled-dup", "mislabelled-distinct"])
+        #expect(bad.map(\.line) == [8, 9, 10])
+        #expect(bad[0].reason.contains("\"duplicate\" must be true or false"))
+        #expect(bad[1].reason.hasPrefix("invalid JSON"))
+        #expect(bad[2].reason.contains("\"a.tool\""))
+    }
+
+    @Test func metricArithmeticMatchesAHandCount() {
+        var metrics = PairMetrics()
+        for (predicted, actual) in [
+            (true, true), (true, true), (true, false), (false, false), (false, false), (false, true),
+        ] {
+            metrics.add(predictedDuplicate: predicted, actualDuplicate: actual, layer: predicted ? "exact" : nil)
+        }
+        #expect(
+            metrics
+                == PairMetrics(
+                    truePositives: 2,
+                    falsePositives: 1,
+                    trueNegatives: 2,
+                    falseNegatives: 1,
+                    duplicatesByLayer: ["exact": 3]
+                )
+        )
+        #expect(abs(metrics.precision - 2.0 / 3) < 1e-12)
+        #expect(abs(metrics.recall - 2.0 / 3) < 1e-12)
+        #expect(abs(metrics.f1 - 2.0 / 3) < 1e-12)
+        #expect(abs(metrics.falseDuplicateRate - 1.0 / 3) < 1e-12)
+        #expect(PairMetrics().precision == 1)
+        #expect(PairMetrics().recall == 0)
+    }
+
+    @Test func observationsDecideByLayerThresholdAndBand() {
+        let pair = LabelledPair(id: "p", a: ("t", [:]), b: ("t", [:]), duplicate: true, category: "c")
+        let semantic = PairObservation(
+            pair: pair,
+            exactLayer: nil,
+            semanticScore: 0.87,
+            verifierSaysDuplicate: true,
+            configuredDecision: "duplicate",
+            configuredLayer: "verifier"
+        )
+        #expect(semantic.decide(threshold: 0.85, band: 0.05) == (true, "semantic"))
+        #expect(semantic.decide(threshold: 0.90, band: 0.05) == (true, "verifier"))
+        #expect(semantic.decide(threshold: 0.95, band: 0.05) == (false, nil))
+        var unsure = semantic
+        unsure.verifierSaysDuplicate = false
+        #expect(unsure.decide(threshold: 0.90, band: 0.05) == (false, nil))
+        var exact = semantic
+        exact.exactLayer = "exact"
+        #expect(exact.decide(threshold: 0.99, band: 0) == (true, "exact"))
+        let sweep = try? PairsBench.parseSweep("0.70:0.72:0.01")
+        #expect(sweep == [0.70, 0.71, 0.72])
+        #expect(throws: (any Error).self) { try PairsBench.parseSweep("0.9:0.8:0.01") }
+    }
+
+    @Test func benchPairsEndToEndOnAHandCheckedFile() throws {
+        let output = try DedupProcess.run(["bench", "pairs", Self.fixture, "--json", "--sweep", "0.90:0.90:0.01"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stderr.split(separator: "\n").count == 3)
+        let report = try JSONParser().parse(output.stdout)
+        #expect(report["pairs"] == 6)
+        #expect(report["skipped_lines"] == 3)
+        let metrics = try #require(report["configured"]?["metrics"])
+        #expect(metrics["tp"] == 2)
+        #expect(metrics["fp"] == 1)
+        #expect(metrics["tn"] == 2)
+        #expect(metrics["fn"] == 1)
+        #expect(metrics["duplicates_by_layer"] == ["exact": 3])
+        let directory = try TemporaryDirectory()
+        let plot = directory.path("plot.svg")
+        let drawn = try DedupProcess.run(["bench", "pairs", Self.fixture, "--plot", plot])
+        #expect(drawn.status == 0)
+        #expect(try String(contentsOfFile: plot, encoding: .utf8).hasPrefix("<svg"))
+        #expect(drawn.stdout.contains("false-duplicate rate 33.33%"))
+    }
+
+    @Test func replayHonoursRecordedTimeLeasesAndLabels() throws {
+        let directory = try TemporaryDirectory()
+        let log = directory.path("log.jsonl")
+        let lines = [
+            // Out of order on purpose: replay sorts by ts.
+            #"{"id": "c2", "ts": "2026-11-01T10:00:30Z", "scope": "s", "tool": "charge", "arguments": {"customer": "cus_1", "amount": 5}, "duplicate_of": "c1"}"#,
+            #"{"id": "c1", "ts": "2026-11-01T10:00:00Z", "scope": "s", "tool": "charge", "arguments": {"customer": "cus_1", "amount": 5}}"#,
+            #"{"id": "c3", "ts": "2026-11-01T10:05:00Z", "scope": "s", "tool": "charge", "arguments": {"customer": "cus_1", "amount": 5}, "duplicate_of": "c1"}"#,
+            #"{"id": "c4", "ts": "2026-11-01T10:06:00Z", "scope": "s", "tool": "charge", "arguments": {"customer": "cus_2", "amount": 5}, "outcome": {"status": "succeeded"}}"#,
+            #"{"id": "c5", "ts": "2026-11-03T10:06:00Z", "scope": "s", "tool": "charge", "arguments": {"customer": "cus_2", "amount": 5}}"#,
+            #"{"id": "bad", "ts": "yesterday", "scope": "s", "tool": "charge"}"#,
+        ]
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: log))
+        let flaggedPath = directory.path("flagged.jsonl")
+        let output = try DedupProcess.run(["replay", log, "--json", "--out", flaggedPath])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stderr.contains(":6: skipped"))
+        let report = try JSONParser().parse(output.stdout)
+        #expect(report["calls"] == 5)
+        // c2 arrives inside c1's 60 s lease (in progress); c3 after it ran out takes the action over;
+        // c5 comes two days later, past the 24 h window.
+        #expect(report["flagged"] == 1)
+        #expect(report["reattempts"] == 1)
+        #expect(report["precision"] == 1)
+        #expect(report["recall"] == 0.5)
+        let flagged = try String(contentsOfFile: flaggedPath, encoding: .utf8).split(separator: "\n")
+        #expect(flagged.count == 1)
+        let entry = try JSONParser().parse(String(flagged[0]))
+        #expect(entry["id"] == "c2")
+        #expect(entry["decision"] == "in_progress")
+        #expect(entry["duplicate_of"] == "c1")
+    }
+}
