@@ -32,9 +32,7 @@ struct LedgerOptions: ParsableArguments {
 
     func openLedger() async throws -> SQLiteLedger {
         var configuration = LedgerConfiguration()
-        if let policy {
-            configuration.normalizer = Normalizer(policies: try PolicySet(contentsOf: URL(fileURLWithPath: policy)))
-        }
+        configuration.normalizer = try Normalizer(policyFile: policy)
         return try await SQLiteLedger.open(path: db, configuration: configuration)
     }
 }
@@ -61,5 +59,16 @@ struct CallOptions: ParsableArguments {
             throw CLIError("--args is not valid JSON: \(error)")
         }
         return ToolCall(tenant: tenant, scope: scope, tool: tool, arguments: arguments, idempotencyKey: idempotencyKey)
+    }
+}
+
+extension Normalizer {
+    /// A normaliser with the policies of `policyFile`, or the defaults when there is none.
+    init(policyFile: String?) throws {
+        guard let policyFile else {
+            self.init()
+            return
+        }
+        self.init(policies: try PolicySet(contentsOf: URL(fileURLWithPath: policyFile)))
     }
 }

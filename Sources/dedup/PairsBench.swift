@@ -51,8 +51,7 @@ struct PairsBench: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("\(file):\(line.line): skipped: \(line.reason)\n".utf8))
             }
             guard !pairs.isEmpty else { throw CLIError("\(file) has no readable pairs") }
-            var normalizer = Normalizer()
-            if let policy { normalizer = Normalizer(policies: try PolicySet(contentsOf: URL(fileURLWithPath: policy))) }
+            let normalizer = try Normalizer(policyFile: policy)
             var funnel = FunnelConfiguration()
             if let duplicateThreshold { funnel.duplicateThreshold = duplicateThreshold }
             if let borderlineThreshold { funnel.borderlineThreshold = borderlineThreshold }

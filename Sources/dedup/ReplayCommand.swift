@@ -35,8 +35,7 @@ struct ReplayCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("\(file):\(line.line): skipped: \(line.reason)\n".utf8))
             }
             guard !entries.isEmpty else { throw CLIError("\(file) has no readable calls") }
-            var normalizer = Normalizer()
-            if let policy { normalizer = Normalizer(policies: try PolicySet(contentsOf: URL(fileURLWithPath: policy))) }
+            let normalizer = try Normalizer(policyFile: policy)
             let report = try await Self.replay(entries, normalizer: normalizer, progress: isatty(2) == 1)
             if let out {
                 let lines = report.flagged.map(\.jsonValue.canonicalText)
