@@ -1,5 +1,5 @@
 public import DedupCore
-public import Foundation
+import Foundation
 import Synchronization
 
 /// The embedded ledger store: one SQLite file in WAL mode, the default backend.

@@ -1,5 +1,5 @@
 public import DedupCore
-public import Foundation
+import Foundation
 public import Logging
 
 /// Everything `dedup serve` needs to know, with documented defaults.

@@ -15,6 +15,33 @@ public final class ServerMetrics: Sendable {
         0.25, 0.5, 1, 2.5,
     ]
 
+    private static func descriptor(_ name: String, unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "dedup", metricName: name, unitName: unit, helpText: help)
+    }
+
+    // Descriptors are computed: `MetricNameDescriptor` is not `Sendable`, so it cannot be a static constant.
+    private static var decisions: MetricNameDescriptor {
+        descriptor("decisions", unit: "total", "Claim and check verdicts by tenant, decision and layer.")
+    }
+    private static var layerDuration: MetricNameDescriptor {
+        descriptor("layer_duration", unit: "seconds", "Time spent per funnel layer.")
+    }
+    private static var completions: MetricNameDescriptor {
+        descriptor("completions", unit: "total", "Recorded outcomes by tenant and status.")
+    }
+    private static var verifierCalls: MetricNameDescriptor {
+        descriptor("verifier_calls", unit: "total", "Verifier calls by answer.")
+    }
+    private static var verifierDuration: MetricNameDescriptor {
+        descriptor("verifier_duration", unit: "seconds", "Verifier latency.")
+    }
+    private static var httpErrors: MetricNameDescriptor {
+        descriptor("http_errors", unit: "total", "Problem responses by HTTP status.")
+    }
+    private static var indexRows: MetricNameDescriptor {
+        descriptor("index_rows", unit: "", "Rows in the in-memory vector index.")
+    }
+
     /// Metrics in a fresh registry.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -23,7 +50,7 @@ public final class ServerMetrics: Sendable {
     /// Counts a decision and records its per-layer latencies.
     public func record(_ verdict: Verdict, tenant: String, operation: String) {
         registry.makeCounter(
-            name: "dedup_decisions_total",
+            descriptor: Self.decisions,
             labels: [
                 ("tenant", tenant), ("operation", operation), ("decision", verdict.decision.rawValue),
                 ("layer", verdict.layer?.rawValue ?? "none"),
@@ -32,7 +59,7 @@ public final class ServerMetrics: Sendable {
         .increment()
         for (layer, micros) in verdict.timings.entries where micros > 0 || layer == "total" {
             registry.makeValueHistogram(
-                name: "dedup_layer_duration_seconds",
+                descriptor: Self.layerDuration,
                 labels: [("operation", operation), ("layer", layer)],
                 buckets: Self.latencyBuckets
             )
@@ -43,7 +70,7 @@ public final class ServerMetrics: Sendable {
     /// Counts a completion.
     public func recordCompletion(status: CallStatus, tenant: String) {
         registry.makeCounter(
-            name: "dedup_completions_total",
+            descriptor: Self.completions,
             labels: [("tenant", tenant), ("status", status.rawValue)]
         )
         .increment()
@@ -51,20 +78,20 @@ public final class ServerMetrics: Sendable {
 
     /// Counts a verifier call by its answer and records its latency.
     public func recordVerifier(_ judgement: Judgement, seconds: Double) {
-        registry.makeCounter(name: "dedup_verifier_calls_total", labels: [("answer", judgement.answer.rawValue)])
+        registry.makeCounter(descriptor: Self.verifierCalls, labels: [("answer", judgement.answer.rawValue)])
             .increment()
-        registry.makeValueHistogram(name: "dedup_verifier_duration_seconds", buckets: Self.latencyBuckets)
+        registry.makeValueHistogram(descriptor: Self.verifierDuration, buckets: Self.latencyBuckets)
             .record(seconds)
     }
 
     /// Counts an HTTP error response by status.
     public func recordError(status: Int) {
-        registry.makeCounter(name: "dedup_http_errors_total", labels: [("status", String(status))]).increment()
+        registry.makeCounter(descriptor: Self.httpErrors, labels: [("status", String(status))]).increment()
     }
 
     /// Sets the number of rows in the vector index.
     public func setIndexRows(_ rows: Int) {
-        registry.makeGauge(name: "dedup_index_rows").set(Double(rows))
+        registry.makeGauge(descriptor: Self.indexRows).set(Double(rows))
     }
 
     /// The Prometheus text exposition.

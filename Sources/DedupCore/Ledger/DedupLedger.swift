@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Synchronization
 
 /// The ledger: the funnel, the vector index and the claim semantics of DESIGN.md over any ``LedgerStore``.
