@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "DedupSQLite", targets: ["DedupSQLite"]),
         .library(name: "DedupTesting", targets: ["DedupTesting"]),
         .library(name: "DedupServer", targets: ["DedupServer"]),
+        .library(name: "DedupPostgres", targets: ["DedupPostgres"]),
         .executable(name: "dedup", targets: ["dedup"]),
     ],
     dependencies: [
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
@@ -63,6 +65,14 @@ let package = Package(
             ]
         ),
         .target(
+            name: "DedupPostgres",
+            dependencies: [
+                "DedupCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .target(
             name: "DedupTesting",
             dependencies: ["DedupCore"]
         ),
@@ -86,6 +96,8 @@ let package = Package(
                 "DedupCore",
                 "DedupSQLite",
                 "DedupServer",
+                "DedupPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -106,6 +118,10 @@ let package = Package(
         .testTarget(
             name: "DedupSQLiteTests",
             dependencies: ["DedupSQLite", "DedupTesting", "DedupCore"]
+        ),
+        .testTarget(
+            name: "DedupPostgresTests",
+            dependencies: ["DedupPostgres", "DedupTesting", "DedupCore"]
         ),
         .testTarget(
             name: "DedupServerTests",

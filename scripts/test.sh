@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Quick start, command 2: install what the tests need, build, run the whole test suite and the linter.
+# Quick start, command 2: install what the tests need (OpenBLAS, SQLite, PostgreSQL), start a throwaway
+# PostgreSQL cluster, build, run the whole test suite and the linter.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/bootstrap.sh
+scripts/bootstrap.sh postgresql
+# A throwaway PostgreSQL cluster on loopback for the PostgreSQL tests, stopped however the run ends.
+if [ -z "${DEDUP_TEST_POSTGRES_URL:-}" ]; then
+    eval "$(scripts/postgres.sh start)"
+    trap 'scripts/postgres.sh stop' EXIT
+fi
 swift build
 mkdir -p .build
 log=.build/test-output.txt

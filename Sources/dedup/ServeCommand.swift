@@ -1,10 +1,12 @@
 import ArgumentParser
 import CBLAS
 import DedupCore
+import DedupPostgres
 import DedupSQLite
 import DedupServer
 import Foundation
 import Logging
+import PostgresNIO
 import ServiceLifecycle
 import UnixSignals
 
@@ -64,30 +66,88 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics = ServerMetrics()
         var ledgerConfiguration = configuration.ledger
         ledgerConfiguration.verifier = MeteredVerifier(ledgerConfiguration.verifier, metrics: metrics)
-        let ledger = try await SQLiteLedger.open(path: configuration.database, configuration: ledgerConfiguration)
-        let host = configuration.host
         let database = configuration.database
+        if database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") {
+            // The pool must run before the schema can be migrated; it stops after the HTTP server.
+            let client = PostgresClient(
+                configuration: try PostgresStore.configuration(url: database),
+                backgroundLogger: logger
+            )
+            let pool = Task { await client.run() }
+            do {
+                let store = PostgresStore(client: client, logger: logger)
+                try await store.migrate(timeout: .seconds(10))
+                let ledger = try await DedupLedger(
+                    store: store,
+                    embedder: HashingEmbedder.bundled(),
+                    configuration: ledgerConfiguration
+                )
+                try await run(
+                    ledger,
+                    indexRows: { ledger.index.count },
+                    close: {},
+                    configuration,
+                    metrics,
+                    logger,
+                    developmentKey
+                )
+            } catch {
+                pool.cancel()
+                throw error
+            }
+            pool.cancel()
+            await pool.value
+            return
+        }
+        let ledger = try await SQLiteLedger.open(path: database, configuration: ledgerConfiguration)
+        try await run(
+            ledger,
+            indexRows: { ledger.index.count },
+            close: { await ledger.store.close() },
+            configuration,
+            metrics,
+            logger,
+            developmentKey
+        )
+    }
+
+    // swift-format-ignore: FunctionParameterCount
+    private func run(
+        _ ledger: any Ledger,
+        indexRows: @escaping @Sendable () -> Int,
+        close: @escaping @Sendable () async -> Void,
+        _ configuration: ServerConfiguration,
+        _ metrics: ServerMetrics,
+        _ logger: Logger,
+        _ developmentKey: String?
+    ) async throws {
+        let host = configuration.host
+        let database = Self.redacted(configuration.database)
         let application = buildApplication(
             configuration: configuration,
             ledger: ledger,
             metrics: metrics,
             logger: logger,
-            indexRows: { ledger.index.count },
+            indexRows: indexRows,
             onServerRunning: { port in
                 Self.printBanner(host: host, port: port, database: database, developmentKey: developmentKey)
             }
         )
         let services = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: LedgerCloser { await ledger.store.close() }),
-                    .init(service: application),
-                ],
+                services: [.init(service: LedgerCloser(close: close)), .init(service: application)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
         )
         try await services.run()
+    }
+
+    /// The database for the banner, without a password.
+    private static func redacted(_ database: String) -> String {
+        guard var components = URLComponents(string: database), components.password != nil else { return database }
+        components.password = "***"
+        return components.string ?? database
     }
 
     private static func printBanner(host: String, port: Int, database: String, developmentKey: String?) {

@@ -23,6 +23,7 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
     public let index: BLASVectorIndex
     private let funnel: Funnel
     private let lastSequence = Mutex<Int64>(0)
+    private let partitionSequences = Mutex<[PartitionKey: Int64]>([:])
 
     /// Opens a ledger over `store` and rebuilds the vector index from it.
     public init(store: Store, embedder: any Embedder, configuration: LedgerConfiguration = LedgerConfiguration())
@@ -33,7 +34,9 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
         self.embedder = embedder
         self.index = BLASVectorIndex(dimension: embedder.dimension)
         self.funnel = Funnel(configuration: configuration.funnel, index: index)
-        try await store.withReadTransaction { transaction in try await self.catchUp(transaction) }
+        if store.indexCatchUp == .global {
+            try await store.withReadTransaction { transaction in try await self.catchUp(transaction) }
+        }
     }
 
     private enum Step: Sendable {
@@ -74,7 +77,7 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
             let storeStart = ContinuousClock.now
             var funnelTimings = LayerTimings()
             let body = { (transaction: Store.Transaction) async throws -> Step in
-                try await self.catchUp(transaction)
+                try await self.catchUp(transaction, partition: normalized.partition)
                 let now = self.configuration.clock()
                 let outcome = try await self.funnel.evaluate(
                     normalized,
@@ -340,6 +343,16 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
             ),
             in: record.partition
         )
+    }
+
+    /// Brings the index up to date with the rows of `partition` others stored, as the store allows.
+    private func catchUp(_ transaction: Store.Transaction, partition: PartitionKey) async throws {
+        guard store.indexCatchUp == .perPartition else { return try await catchUp(transaction) }
+        let after = partitionSequences.withLock { $0[partition] ?? 0 }
+        let now = configuration.clock().millis
+        let (rows, last) = try await transaction.indexRows(in: partition, after: after, nowMillis: now)
+        for row in rows { index.upsert(row, in: partition) }
+        partitionSequences.withLock { $0[partition] = max($0[partition] ?? 0, last) }
     }
 
     /// Brings the index up to date with rows other processes (or earlier runs) stored.
