@@ -78,7 +78,9 @@ public final class PostgresStore: LedgerStore {
             throw error
         } catch {
             // The pool's own errors (e.g. its circuit breaker after failed connection attempts).
-            throw DedupError.unavailable("the PostgreSQL database cannot be reached: \(error)")
+            throw DedupError.unavailable(
+                "the PostgreSQL database cannot be reached (\(String(describing: error).prefix(120))); retry shortly"
+            )
         }
     }
 

@@ -4,6 +4,7 @@ import HTTPTypes
 public import Hummingbird
 import Logging
 import NIOCore
+import Synchronization
 
 /// The `/v1` routes: claim, check, complete, read a call, read a scope's timeline.
 public struct APIController: Sendable {
@@ -15,17 +16,52 @@ public struct APIController: Sendable {
     public let bodyLimit: Int
     /// The longest lease a caller may ask for, in seconds.
     public let maxLeaseSeconds: Int
+    /// How long a request may wait on the ledger.
+    public let timeout: Duration
 
     static let callFields: Set<String> = ["scope", "tool", "arguments", "idempotency_key", "lease_seconds"]
     static let completeFields: Set<String> = ["status", "result", "error", "retryable"]
     static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
 
     /// A controller.
-    public init(ledger: any Ledger, metrics: ServerMetrics, bodyLimit: Int, maxLeaseSeconds: Int = 3600) {
+    public init(
+        ledger: any Ledger,
+        metrics: ServerMetrics,
+        bodyLimit: Int,
+        maxLeaseSeconds: Int = 3600,
+        timeout: Duration = .seconds(5)
+    ) {
         self.ledger = ledger
         self.metrics = metrics
         self.bodyLimit = bodyLimit
         self.maxLeaseSeconds = maxLeaseSeconds
+        self.timeout = timeout
+    }
+
+    /// Runs a ledger operation, answering 503 when it takes longer than ``timeout``. A claim cut off this
+    /// way may still commit; its retry then finds it `in_progress` under its lease, never a second `new`.
+    ///
+    /// Not a task group: a group waits for every child, and a connection pool waiting on a dead database
+    /// does not always honour cancellation. The operation runs in a task of its own and is abandoned.
+    private func deadline<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        let timeout = self.timeout
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let once = ResumeOnce(continuation)
+            let work = Task {
+                do {
+                    once.resume(with: .success(try await operation()))
+                } catch {
+                    once.resume(with: .failure(error))
+                }
+            }
+            Task {
+                try? await Task.sleep(for: timeout)
+                once.resume(
+                    with: .failure(DedupError.unavailable("the ledger did not answer in time; retry the request"))
+                )
+                work.cancel()
+            }
+        }
     }
 
     /// Adds the routes to `group` (which must authenticate).
@@ -65,8 +101,10 @@ public struct APIController: Sendable {
             throw JSONBody.invalid("\"lease_seconds\" must be at most \(maxLeaseSeconds)")
         }
         let call = ToolCall(tenant: tenant, scope: scope, tool: tool, arguments: arguments, idempotencyKey: key)
-        let verdict =
+        let ledger = self.ledger
+        let verdict = try await deadline {
             claim ? try await ledger.claim(call, lease: lease.map { .seconds($0) }) : try await ledger.check(call)
+        }
         metrics.record(verdict, tenant: tenant, operation: claim ? "claim" : "check")
         context.logger.debug(
             "decision",
@@ -107,7 +145,8 @@ public struct APIController: Sendable {
             error: try body.string("error", required: false),
             retryable: retryable
         )
-        let record = try await ledger.complete(tenant: tenant, callID: id, completion)
+        let ledger = self.ledger
+        let record = try await deadline { try await ledger.complete(tenant: tenant, callID: id, completion) }
         metrics.recordCompletion(status: status, tenant: tenant)
         return Self.json(record.jsonValue)
     }
@@ -115,7 +154,8 @@ public struct APIController: Sendable {
     private func read(_ request: Request, _ context: DedupRequestContext) async throws -> Response {
         let tenant = try tenant(context)
         let id = try context.parameters.require("id")
-        guard let record = try await ledger.record(tenant: tenant, callID: id) else {
+        let ledger = self.ledger
+        guard let record = try await deadline({ try await ledger.record(tenant: tenant, callID: id) }) else {
             throw DedupError.notFound("no call \(id) for this tenant")
         }
         return Self.json(record.jsonValue)
@@ -131,7 +171,9 @@ public struct APIController: Sendable {
             }
             limit = value
         }
-        let events = try await ledger.events(tenant: tenant, scope: scope, limit: limit)
+        let ledger = self.ledger
+        let count = limit
+        let events = try await deadline { try await ledger.events(tenant: tenant, scope: scope, limit: count) }
         return Self.json(["scope": .string(scope), "events": .array(events.map(\.jsonValue))])
     }
 
@@ -141,5 +183,21 @@ public struct APIController: Sendable {
             headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: value.canonicalText))
         )
+    }
+}
+
+/// Resumes a continuation once, whoever comes first.
+private final class ResumeOnce<T: Sendable>: Sendable {
+    private let continuation: Mutex<CheckedContinuation<T, any Error>?>
+
+    init(_ continuation: CheckedContinuation<T, any Error>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    func resume(with result: Result<T, any Error>) {
+        continuation.withLock { stored in
+            stored?.resume(with: result)
+            stored = nil
+        }
     }
 }

@@ -14,12 +14,13 @@ extension ServerConfiguration {
     ///   "duplicate_threshold": 0.90, "borderline_threshold": 0.85,
     ///   "policies": "policies.json",
     ///   "verifier": {"url": "http://127.0.0.1:9000/judge", "timeout_ms": 2000},
-    ///   "log_level": "info"
+    ///   "log_level": "info", "request_timeout_ms": 5000
     /// }
     /// ```
     public static let fileKeys: Set<String> = [
         "host", "port", "database", "api_keys", "body_limit_bytes", "window_seconds", "lease_seconds",
         "max_lease_seconds", "duplicate_threshold", "borderline_threshold", "policies", "verifier", "log_level",
+        "request_timeout_ms",
     ]
 
     /// Applies a configuration file; relative paths in it are resolved against the file's directory.
@@ -65,6 +66,7 @@ extension ServerConfiguration {
         if let port = try integer("port", 0...65535) { self.port = port }
         if let database = try string("database") { self.database = Self.resolve(database, against: base) }
         if let limit = try integer("body_limit_bytes", 1...(1 << 30)) { bodyLimit = limit }
+        if let timeout = try integer("request_timeout_ms", 10...600_000) { requestTimeout = .milliseconds(timeout) }
         if let window = try integer("window_seconds", 1...(365 * 86400)) { ledger.window = .seconds(window) }
         if let lease = try integer("lease_seconds", 1...(7 * 86400)) { ledger.defaultLease = .seconds(lease) }
         if let lease = try integer("max_lease_seconds", 1...(7 * 86400)) { ledger.maxLease = .seconds(lease) }

@@ -22,6 +22,9 @@ public struct ServerConfiguration: Sendable {
     public var ledger: LedgerConfiguration
     /// The log level (default `info`; `debug` logs one line per decision).
     public var logLevel: Logger.Level
+    /// How long a request may wait on the ledger before it is answered 503 (default 5 s): a database that
+    /// has gone away must not hold callers until the connection pool gives up.
+    public var requestTimeout: Duration
 
     /// A configuration; every parameter has the documented default.
     public init(
@@ -31,7 +34,8 @@ public struct ServerConfiguration: Sendable {
         apiKeys: APIKeys = APIKeys(),
         bodyLimit: Int = 1 << 20,
         ledger: LedgerConfiguration = LedgerConfiguration(),
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info,
+        requestTimeout: Duration = .seconds(5)
     ) {
         self.host = host
         self.port = port
@@ -40,5 +44,6 @@ public struct ServerConfiguration: Sendable {
         self.bodyLimit = bodyLimit
         self.ledger = ledger
         self.logLevel = logLevel
+        self.requestTimeout = requestTimeout
     }
 }
