@@ -60,28 +60,27 @@ public struct PostgresTransaction: LedgerTransaction {
         .first
     }
 
-    /// Inserts a record in a savepoint, so a taken idempotency key (a ``DedupError/conflict(_:)``) leaves
-    /// the transaction usable.
+    /// Inserts a record; a taken idempotency key is a ``DedupError/conflict(_:)``. `ON CONFLICT DO NOTHING`
+    /// rather than a failing insert: an error would abort the whole transaction.
     public func insert(_ record: CallRecord) async throws {
-        try await connection.query("SAVEPOINT dedup_insert", logger: logger)
-        do {
-            try await connection.query(
-                """
-                INSERT INTO calls (\(unescaped: Self.columns), identity_group) VALUES (
-                \(record.id), \(record.tenant), \(record.scope), \(record.tool), \(record.arguments.canonicalText),
-                \(record.canonical), \(record.fingerprint), \(record.intentKey), \(record.idempotencyKey),
-                \(record.signature.jsonValue.canonicalText), \(Self.bytes(of: record.embedding)),
-                \(record.status.rawValue), \(record.result?.canonicalText), \(record.error), \(record.retryable),
-                \(record.attempts), \(record.leaseExpiresAt?.millis), \(record.createdAt.millis),
-                \(record.updatedAt.millis), \(record.completedAt?.millis), \(record.expiresAt.millis),
-                \(Int64(bitPattern: record.signature.identityGroup)))
-                """,
-                logger: logger
-            )
-            try await connection.query("RELEASE SAVEPOINT dedup_insert", logger: logger)
-        } catch let error as PSQLError {
-            try await connection.query("ROLLBACK TO SAVEPOINT dedup_insert", logger: logger)
-            throw PostgresStore.translate(error)
+        let rows = try await connection.query(
+            """
+            INSERT INTO calls (\(unescaped: Self.columns), identity_group) VALUES (
+            \(record.id), \(record.tenant), \(record.scope), \(record.tool), \(record.arguments.canonicalText),
+            \(record.canonical), \(record.fingerprint), \(record.intentKey), \(record.idempotencyKey),
+            \(record.signature.jsonValue.canonicalText), \(Self.bytes(of: record.embedding)),
+            \(record.status.rawValue), \(record.result?.canonicalText), \(record.error), \(record.retryable),
+            \(record.attempts), \(record.leaseExpiresAt?.millis), \(record.createdAt.millis),
+            \(record.updatedAt.millis), \(record.completedAt?.millis), \(record.expiresAt.millis),
+            \(Int64(bitPattern: record.signature.identityGroup)))
+            ON CONFLICT DO NOTHING RETURNING seq
+            """,
+            logger: logger
+        )
+        var inserted = false
+        for try await _ in rows { inserted = true }
+        guard inserted else {
+            throw DedupError.conflict("call \(record.id) or its idempotency key is already recorded")
         }
     }
 

@@ -10,6 +10,10 @@ function setup(thread)
     next_thread_id = next_thread_id + 1
 end
 
+local prefix = os.getenv("DEDUP_BENCH_PREFIX") or "load"
+-- Scopes to spread the claims over (agent sessions); claims of one scope and tool are serialised.
+local scopes = tonumber(os.getenv("DEDUP_BENCH_SCOPES") or "1")
+
 function init(args)
     headers["Authorization"] = "Bearer " .. os.getenv("DEDUP_BENCH_KEY")
     headers["Content-Type"] = "application/json"
@@ -18,8 +22,8 @@ end
 function request()
     counter = counter + 1
     local body = string.format(
-        '{"scope":"bench","tool":"send_email","arguments":{"to":"load%d-%d@example.com","subject":"Status update",'
+        '{"scope":"bench%s","tool":"send_email","arguments":{"to":"%s%d-%d@example.com","subject":"Status update",'
             .. '"body":"Hi, here is the status update %d for the quarterly report, thanks"}}',
-        thread_id, counter, counter)
+        scopes > 1 and tostring(counter % scopes) or "", prefix, thread_id, counter, counter)
     return wrk.format("POST", "/v1/claim", headers, body)
 end
