@@ -38,22 +38,22 @@ public struct PostgresTransaction: LedgerTransaction {
 
     /// The newest live record of the partition with this fingerprint.
     public func record(fingerprint: String, partition: PartitionKey, nowMillis: Int64) async throws -> CallRecord? {
-        try await records(
-            """
-            SELECT \(unescaped: Self.columns) FROM calls WHERE tenant = \(partition.tenant) AND scope = \(partition.scope)
-            AND tool = \(partition.tool) AND fingerprint = \(fingerprint) AND expires_at > \(nowMillis)
-            ORDER BY seq DESC LIMIT 1
-            """
-        )
-        .first
+        try await newest(keyColumn: "fingerprint", key: fingerprint, partition: partition, nowMillis: nowMillis)
     }
 
     /// The newest live record of the partition with this intent key.
     public func record(intentKey: String, partition: PartitionKey, nowMillis: Int64) async throws -> CallRecord? {
+        try await newest(keyColumn: "intent_key", key: intentKey, partition: partition, nowMillis: nowMillis)
+    }
+
+    /// `keyColumn` is one of this file's own column names, never caller input.
+    private func newest(keyColumn: StaticString, key: String, partition: PartitionKey, nowMillis: Int64) async throws
+        -> CallRecord?
+    {
         try await records(
             """
             SELECT \(unescaped: Self.columns) FROM calls WHERE tenant = \(partition.tenant) AND scope = \(partition.scope)
-            AND tool = \(partition.tool) AND intent_key = \(intentKey) AND expires_at > \(nowMillis)
+            AND tool = \(partition.tool) AND \(unescaped: "\(keyColumn)") = \(key) AND expires_at > \(nowMillis)
             ORDER BY seq DESC LIMIT 1
             """
         )

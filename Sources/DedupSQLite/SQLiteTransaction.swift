@@ -26,29 +26,24 @@ public struct SQLiteTransaction: LedgerTransaction {
 
     /// The newest live record of the partition with this fingerprint.
     public func record(fingerprint: String, partition: PartitionKey, nowMillis: Int64) throws -> CallRecord? {
-        try first(
-            """
-            SELECT \(Self.columns) FROM calls WHERE tenant = ? AND scope = ? AND tool = ? AND fingerprint = ?
-            AND expires_at > ? ORDER BY seq DESC LIMIT 1
-            """,
-            [
-                .text(partition.tenant), .text(partition.scope), .text(partition.tool), .text(fingerprint),
-                .integer(nowMillis),
-            ]
-        )
+        try newest(keyColumn: "fingerprint", key: fingerprint, partition: partition, nowMillis: nowMillis)
     }
 
     /// The newest live record of the partition with this intent key.
     public func record(intentKey: String, partition: PartitionKey, nowMillis: Int64) throws -> CallRecord? {
+        try newest(keyColumn: "intent_key", key: intentKey, partition: partition, nowMillis: nowMillis)
+    }
+
+    /// `keyColumn` is one of this file's own column names, never caller input.
+    private func newest(keyColumn: StaticString, key: String, partition: PartitionKey, nowMillis: Int64) throws
+        -> CallRecord?
+    {
         try first(
             """
-            SELECT \(Self.columns) FROM calls WHERE tenant = ? AND scope = ? AND tool = ? AND intent_key = ?
+            SELECT \(Self.columns) FROM calls WHERE tenant = ? AND scope = ? AND tool = ? AND \(keyColumn) = ?
             AND expires_at > ? ORDER BY seq DESC LIMIT 1
             """,
-            [
-                .text(partition.tenant), .text(partition.scope), .text(partition.tool), .text(intentKey),
-                .integer(nowMillis),
-            ]
+            [.text(partition.tenant), .text(partition.scope), .text(partition.tool), .text(key), .integer(nowMillis)]
         )
     }
 

@@ -6,10 +6,11 @@ import Testing
 @testable import DedupSQLite
 
 @Suite struct SQLiteStoreTests {
-    @Test func aDatabaseFromANewerVersionIsRefused() throws {
+    @Test func aDatabaseFromANewerVersionIsRefused() async throws {
         let directory = try TemporaryDirectory()
         let db = directory.path("ledger.sqlite")
-        _ = try SQLiteStore(path: db)
+        // Closed first: its background checkpointer would otherwise race the raw connection below.
+        await (try SQLiteStore(path: db)).close()
         try SQLiteConnection(path: db).execute("PRAGMA user_version = 99")
         do {
             _ = try SQLiteStore(path: db)
