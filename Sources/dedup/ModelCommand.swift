@@ -90,12 +90,11 @@ struct ModelCommand: AsyncParsableCommand {
 /// Reads JSONL files of calls: `{"tool": "…", "arguments": {…}}` per line.
 enum CorpusReader {
     static func read(path: String) throws -> (calls: [ToolCall], skipped: Int) {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
+        let (values, bad) = try JSONLines.read(path: path)
         var calls: [ToolCall] = []
-        var skipped = 0
-        let parser = JSONParser()
-        for line in data.split(separator: UInt8(ascii: "\n")) where !line.allSatisfy({ $0 == 32 || $0 == 13 }) {
-            guard let value = try? parser.parse(line), let tool = value["tool"]?.stringValue else {
+        var skipped = bad.count
+        for (_, value) in values {
+            guard let tool = value["tool"]?.stringValue else {
                 skipped += 1
                 continue
             }

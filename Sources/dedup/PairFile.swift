@@ -10,40 +10,20 @@ struct LabelledPair: Sendable {
     var category: String
 }
 
-/// A line of a JSONL input that could not be read, with its 1-based line number.
-struct BadLine: Sendable, Equatable {
-    var line: Int
-    var reason: String
-}
-
 /// Reads `{"id", "a": {"tool", "arguments"}, "b": {…}, "duplicate": bool, "category"}` per line; bad
 /// lines are reported with their number and skipped.
 enum PairFile {
     static func read(path: String) throws -> (pairs: [LabelledPair], bad: [BadLine]) {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
-        return parse(data)
-    }
-
-    static func parse(_ data: Data) -> (pairs: [LabelledPair], bad: [BadLine]) {
+        let (values, unreadable) = try JSONLines.read(path: path)
         var pairs: [LabelledPair] = []
-        var bad: [BadLine] = []
-        let parser = JSONParser()
-        for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-            let number = index + 1
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            let value: JSONValue
-            do {
-                value = try parser.parse(line)
-            } catch {
-                bad.append(BadLine(line: number, reason: error.description))
-                continue
-            }
-            switch pair(from: value, line: number) {
+        var bad = unreadable
+        for (line, value) in values {
+            switch pair(from: value, line: line) {
             case .success(let pair): pairs.append(pair)
-            case .failure(let reason): bad.append(BadLine(line: number, reason: reason.description))
+            case .failure(let reason): bad.append(BadLine(line: line, reason: reason.description))
             }
         }
-        return (pairs, bad)
+        return (pairs, bad.sorted { $0.line < $1.line })
     }
 
     private static func side(_ value: JSONValue?, _ name: String) -> Result<(String, JSONValue), CLIError> {

@@ -83,10 +83,9 @@ struct ReplayCommand: AsyncParsableCommand {
                         _ = try await ledger.complete(tenant: entry.call.tenant, callID: id, outcome)
                     }
                 }
-                report.record(entry: entry, flaggedAs: nil, matchEntry: nil, verdict: verdict)
             case .duplicate, .inProgress, .conflict:
                 let original = verdict.callID.flatMap { entryOfCall[$0] }
-                report.record(entry: entry, flaggedAs: verdict.decision, matchEntry: original, verdict: verdict)
+                report.flag(entry: entry, as: verdict.decision, matchEntry: original, verdict: verdict)
             }
             if progress && (position % 2000 == 0 || position == sorted.count - 1) {
                 let done = position + 1

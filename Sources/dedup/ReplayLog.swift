@@ -14,28 +14,14 @@ struct ReplayEntry: Sendable {
 /// Reads `{"id", "ts", "tenant"?, "scope", "tool", "arguments", "outcome"?, "duplicate_of"?}` per line.
 enum ReplayLog {
     static func read(path: String) throws -> (entries: [ReplayEntry], bad: [BadLine]) {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
-        return parse(data)
-    }
-
-    static func parse(_ data: Data) -> (entries: [ReplayEntry], bad: [BadLine]) {
+        let (values, unreadable) = try JSONLines.read(path: path)
         var entries: [ReplayEntry] = []
-        var bad: [BadLine] = []
-        let parser = JSONParser()
+        var bad = unreadable
         let dates = ISO8601DateFormatter()
         let fractional = ISO8601DateFormatter()
         fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-            let number = index + 1
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+        for (number, value) in values {
             func skip(_ reason: String) { bad.append(BadLine(line: number, reason: reason)) }
-            let value: JSONValue
-            do {
-                value = try parser.parse(line)
-            } catch {
-                skip(error.description)
-                continue
-            }
             guard value.objectValue != nil else {
                 skip("a call must be a JSON object")
                 continue
@@ -89,6 +75,6 @@ enum ReplayLog {
                 )
             )
         }
-        return (entries, bad)
+        return (entries, bad.sorted { $0.line < $1.line })
     }
 }

@@ -36,8 +36,7 @@ struct ReplayReport {
         self.calls = calls
     }
 
-    mutating func record(entry: ReplayEntry, flaggedAs decision: Decision?, matchEntry: String?, verdict: Verdict) {
-        guard let decision else { return }
+    mutating func flag(entry: ReplayEntry, as decision: Decision, matchEntry: String?, verdict: Verdict) {
         flagged.append(
             Flagged(
                 id: entry.id,
