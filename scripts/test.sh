@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Quick start, command 2: install what the tests need (OpenBLAS, SQLite, PostgreSQL), start a throwaway
-# PostgreSQL cluster, build, run the whole test suite and the linter.
+# PostgreSQL cluster, build, run the whole test suite, the linter and the short reliability suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh postgresql
@@ -24,6 +24,8 @@ if [ "$status" -ne 0 ] || [[ "$summary" != ✔* ]]; then
 fi
 swift format lint --strict --recursive Package.swift Sources Tests models
 echo "lint: clean"
+# The short reliability suite: a few SIGKILLs, disk full, hostile input, a bounded fuzz, a 20 s soak.
+bench/reliability/run.sh --short
 tests=$(echo "$summary" | sed -E 's/.*Test run with ([0-9]+) tests?.*/\1/')
 echo "$summary"
 echo "$tests passed, 0 failed"

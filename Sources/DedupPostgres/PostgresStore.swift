@@ -105,6 +105,8 @@ public final class PostgresStore: LedgerStore {
             let state = error.serverInfo?[.sqlState] ?? ""
             let message = error.serverInfo?[.message] ?? "server error"
             if state == "23505" { return .conflict("unique constraint violated: \(message)") }
+            // 53100 disk_full: the same answer as a full SQLite disk (507), not a transient outage.
+            if state == "53100" { return .storageFull("the PostgreSQL server's disk is full: \(message)") }
             // Class 08 (connection), 53 (resources), 57P (shutdown): the database is not there right now.
             if state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57P") {
                 return .unavailable("the PostgreSQL database is unavailable: \(message)")

@@ -159,17 +159,32 @@ public struct PostgresTransaction: LedgerTransaction {
     }
 
     /// Deletes expired records and old events.
-    public func deleteExpired(nowMillis: Int64, eventsBeforeMillis: Int64) async throws -> [(PartitionKey, String)] {
-        try await connection.query("DELETE FROM events WHERE at < \(eventsBeforeMillis)", logger: logger)
+    public func deleteExpired(nowMillis: Int64, eventsBeforeMillis: Int64, limit: Int) async throws -> (
+        calls: [(PartitionKey, String)], events: Int
+    ) {
+        var events = 0
+        let gone = try await connection.query(
+            """
+            WITH gone AS (
+                DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE at < \(eventsBeforeMillis) ORDER BY at
+                LIMIT \(limit)) RETURNING 1
+            ) SELECT count(*) FROM gone
+            """,
+            logger: logger
+        )
+        for try await count in gone.decode(Int64.self) { events = Int(count) }
         var removed: [(PartitionKey, String)] = []
         let rows = try await connection.query(
-            "DELETE FROM calls WHERE expires_at <= \(nowMillis) RETURNING tenant, scope, tool, id",
+            """
+            DELETE FROM calls WHERE id IN (SELECT id FROM calls WHERE expires_at <= \(nowMillis) ORDER BY expires_at
+            LIMIT \(limit)) RETURNING tenant, scope, tool, id
+            """,
             logger: logger
         )
         for try await (tenant, scope, tool, id) in rows.decode((String, String, String, String).self) {
             removed.append((PartitionKey(tenant: tenant, scope: scope, tool: tool), id))
         }
-        return removed
+        return (removed, events)
     }
 
     /// Index rows of every partition after `sequence` (start-up; replicas catch up per partition).

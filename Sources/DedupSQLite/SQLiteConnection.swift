@@ -100,7 +100,7 @@ final class SQLiteConnection {
         case SQLITE_CONSTRAINT: .conflict("constraint violated: \(message)")
         case SQLITE_BUSY, SQLITE_LOCKED:
             .unavailable("the SQLite database \(path) is locked by another process: \(message)")
-        case SQLITE_FULL: .storage("the disk holding \(path) is full: \(message)")
+        case SQLITE_FULL: .storageFull("the disk holding \(path) is full; nothing was written: \(message)")
         case SQLITE_CORRUPT, SQLITE_NOTADB: .storage("the SQLite database \(path) is damaged: \(message)")
         default: .storage("SQLite error on \(path): \(message)")
         }

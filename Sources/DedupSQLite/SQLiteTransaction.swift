@@ -137,13 +137,22 @@ public struct SQLiteTransaction: LedgerTransaction {
         return events
     }
 
-    /// Deletes expired records and old events.
-    public func deleteExpired(nowMillis: Int64, eventsBeforeMillis: Int64) throws -> [(PartitionKey, String)] {
-        try connection.query("DELETE FROM events WHERE at < ?", [.integer(eventsBeforeMillis)])
+    /// Deletes a batch of expired records and old events.
+    public func deleteExpired(nowMillis: Int64, eventsBeforeMillis: Int64, limit: Int) throws -> (
+        calls: [(PartitionKey, String)], events: Int
+    ) {
+        var events = 0
+        try connection.query(
+            "DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE at < ? ORDER BY at LIMIT ?) RETURNING 1",
+            [.integer(eventsBeforeMillis), .integer(Int64(limit))]
+        ) { _ in events += 1 }
         var removed: [(PartitionKey, String)] = []
         try connection.query(
-            "SELECT tenant, scope, tool, id FROM calls WHERE expires_at <= ?",
-            [.integer(nowMillis)]
+            """
+            DELETE FROM calls WHERE id IN (SELECT id FROM calls WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)
+            RETURNING tenant, scope, tool, id
+            """,
+            [.integer(nowMillis), .integer(Int64(limit))]
         ) { row in
             removed.append(
                 (
@@ -152,8 +161,7 @@ public struct SQLiteTransaction: LedgerTransaction {
                 )
             )
         }
-        try connection.query("DELETE FROM calls WHERE expires_at <= ?", [.integer(nowMillis)])
-        return removed
+        return (removed, events)
     }
 
     /// Index rows stored after `sequence`.

@@ -18,6 +18,8 @@ public struct APIController: Sendable {
     public let maxLeaseSeconds: Int
     /// How long a request may wait on the ledger.
     public let timeout: Duration
+    /// How long a client may take to send its body.
+    public let bodyTimeout: Duration
 
     static let callFields: Set<String> = ["scope", "tool", "arguments", "idempotency_key", "lease_seconds"]
     static let completeFields: Set<String> = ["status", "result", "error", "retryable"]
@@ -29,13 +31,15 @@ public struct APIController: Sendable {
         metrics: ServerMetrics,
         bodyLimit: Int,
         maxLeaseSeconds: Int = 3600,
-        timeout: Duration = .seconds(5)
+        timeout: Duration = .seconds(5),
+        bodyTimeout: Duration = .seconds(10)
     ) {
         self.ledger = ledger
         self.metrics = metrics
         self.bodyLimit = bodyLimit
         self.maxLeaseSeconds = maxLeaseSeconds
         self.timeout = timeout
+        self.bodyTimeout = bodyTimeout
     }
 
     /// Runs a ledger operation, answering 503 when it takes longer than ``timeout``. A claim cut off this
@@ -54,13 +58,18 @@ public struct APIController: Sendable {
                     once.resume(with: .failure(error))
                 }
             }
-            Task {
-                try? await Task.sleep(for: timeout)
-                once.resume(
-                    with: .failure(DedupError.unavailable("the ledger did not answer in time; retry the request"))
-                )
-                work.cancel()
-            }
+            // The timer stops as soon as the operation answers (`once` cancels it): a task sleeping out
+            // the whole timeout for every request would pile up tens of thousands of them under load.
+            once.setTimer(
+                Task {
+                    try? await Task.sleep(for: timeout)
+                    guard !Task.isCancelled else { return }
+                    once.resume(
+                        with: .failure(DedupError.unavailable("the ledger did not answer in time; retry the request"))
+                    )
+                    work.cancel()
+                }
+            )
         }
     }
 
@@ -82,11 +91,13 @@ public struct APIController: Sendable {
 
     private func decide(_ request: Request, _ context: DedupRequestContext, claim: Bool) async throws -> Response {
         let tenant = try tenant(context)
-        let body = try await JSONBody.read(request, limit: bodyLimit, allowed: Self.callFields)
+        let body = try await JSONBody.read(request, limit: bodyLimit, timeout: bodyTimeout, allowed: Self.callFields)
         let scope = try body.string("scope", required: true)!
         let tool = try body.string("tool", required: true)!
-        let arguments = body.members["arguments"] ?? .object([:])
-        guard arguments.objectValue != nil || arguments == .null else {
+        // `null`, like a missing field, means no arguments: the record always holds an object.
+        var arguments = body.members["arguments"] ?? .object([:])
+        if arguments == .null { arguments = .object([:]) }
+        guard arguments.objectValue != nil else {
             throw JSONBody.invalid("\"arguments\" must be a JSON object, got \(arguments.typeName)")
         }
         var key = try body.string("idempotency_key", required: false)
@@ -132,7 +143,12 @@ public struct APIController: Sendable {
     private func complete(_ request: Request, _ context: DedupRequestContext) async throws -> Response {
         let tenant = try tenant(context)
         let id = try context.parameters.require("id")
-        let body = try await JSONBody.read(request, limit: bodyLimit, allowed: Self.completeFields)
+        let body = try await JSONBody.read(
+            request,
+            limit: bodyLimit,
+            timeout: bodyTimeout,
+            allowed: Self.completeFields
+        )
         let statusText = try body.string("status", required: true)!
         guard let status = CallStatus(rawValue: statusText), status != .pending else {
             throw JSONBody.invalid("\"status\" must be \"succeeded\" or \"failed\", not \"\(statusText)\"")
@@ -141,7 +157,9 @@ public struct APIController: Sendable {
         if retryable && status != .failed { throw JSONBody.invalid("\"retryable\" only goes with \"failed\"") }
         let completion = Completion(
             status: status,
-            result: body.members["result"].flatMap { $0 == .null ? nil : $0 },
+            // Not `flatMap { $0 == .null ? nil : $0 }`: JSONValue is ExpressibleByNilLiteral, so that
+            // `nil` would be `.null` again.
+            result: body.members["result"].flatMap { value -> JSONValue? in value == .null ? .none : value },
             error: try body.string("error", required: false),
             retryable: retryable
         )
@@ -186,18 +204,35 @@ public struct APIController: Sendable {
     }
 }
 
-/// Resumes a continuation once, whoever comes first.
+/// Resumes a continuation once, whoever comes first, and then stops the timer racing the operation.
 private final class ResumeOnce<T: Sendable>: Sendable {
-    private let continuation: Mutex<CheckedContinuation<T, any Error>?>
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var timer: Task<Void, Never>?
+    }
+    private let state: Mutex<State>
 
     init(_ continuation: CheckedContinuation<T, any Error>) {
-        self.continuation = Mutex(continuation)
+        state = Mutex(State(continuation: continuation))
+    }
+
+    /// Keeps the timer to cancel on resumption — at once, if the operation has already answered.
+    func setTimer(_ timer: Task<Void, Never>) {
+        let resumed = state.withLock { state in
+            state.timer = timer
+            return state.continuation == nil
+        }
+        if resumed { timer.cancel() }
     }
 
     func resume(with result: Result<T, any Error>) {
-        continuation.withLock { stored in
-            stored?.resume(with: result)
-            stored = nil
+        let timer = state.withLock { state -> Task<Void, Never>? in
+            guard let continuation = state.continuation else { return nil }
+            continuation.resume(with: result)
+            state.continuation = nil
+            defer { state.timer = nil }
+            return state.timer
         }
+        timer?.cancel()
     }
 }

@@ -27,6 +27,23 @@ public struct APIKeys: Sendable, Hashable {
     /// Whether no key is configured.
     public var isEmpty: Bool { tenantByHash.isEmpty }
 
+    /// How many keys there are.
+    public var count: Int { tenantByHash.count }
+
+    /// This table plus the keys of `other` (whose tenant wins for a key in both).
+    public func merging(_ other: APIKeys) -> APIKeys {
+        var keys = self
+        keys.tenantByHash.merge(other.tenantByHash) { _, theirs in theirs }
+        return keys
+    }
+
+    /// This table without the keys of `other`.
+    public func removing(_ other: APIKeys) -> APIKeys {
+        var keys = self
+        for hash in other.tenantByHash.keys { keys.tenantByHash[hash] = nil }
+        return keys
+    }
+
     /// The tenant of a presented key, or `nil` for an unknown key.
     public func tenant(forKey key: String) -> String? {
         tenantByHash[StableHash.sha256Hex(key)]

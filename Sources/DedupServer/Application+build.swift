@@ -5,6 +5,7 @@ public import Logging
 import NIOCore
 
 /// Builds the HTTP application over `ledger`; tests build it with their own configuration and ledger.
+/// Requests authenticate against `keys` (default: a fixed ring of `configuration.apiKeys`).
 ///
 /// Routes: `POST /v1/claim`, `POST /v1/check`, `POST /v1/calls/{id}/complete`, `GET /v1/calls/{id}`,
 /// `GET /v1/scopes/{scope}/events` (all authenticated), and `GET /metrics`, `GET /healthz`,
@@ -14,13 +15,31 @@ public func buildApplication(
     ledger: any Ledger,
     metrics: ServerMetrics = ServerMetrics(),
     logger: Logger,
+    keys: KeyRing? = nil,
     indexRows: @escaping @Sendable () -> Int = { 0 },
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = Router(context: DedupRequestContext.self)
-    router.add(middleware: ProblemMiddleware(metrics: metrics))
+    let allowed = AllowedMethods()
+    router.add(middleware: ProblemMiddleware(metrics: metrics, allowed: allowed))
     router.get("healthz") { _, _ in APIController.json(["status": "ok"]) }
-    router.get("metrics") { _, _ in
+    let metricsToken = configuration.metricsTokenSHA256
+    router.get("metrics") { request, _ in
+        if let metricsToken {
+            let presented = request.headers[.authorization]
+                .flatMap { header -> String? in
+                    let parts = header.split(separator: " ", maxSplits: 1)
+                    return parts.count == 2 && parts[0].lowercased() == "bearer" ? String(parts[1]) : nil
+                }
+            guard let presented, StableHash.sha256Hex(presented) == metricsToken else {
+                throw Problem(
+                    .unauthorized,
+                    "unauthorized",
+                    "Unauthorized",
+                    "send Authorization: Bearer <metrics token>"
+                )
+            }
+        }
         metrics.setIndexRows(indexRows())
         return Response(
             status: .ok,
@@ -38,16 +57,20 @@ public func buildApplication(
             body: ResponseBody(byteBuffer: ByteBuffer(string: document))
         )
     }
-    let api = router.group("v1").add(middleware: AuthMiddleware(keys: configuration.apiKeys))
+    let api = router.group("v1").add(middleware: AuthMiddleware(keys: keys ?? KeyRing(configuration.apiKeys)))
     APIController(
         ledger: ledger,
         metrics: metrics,
         bodyLimit: configuration.bodyLimit,
-        maxLeaseSeconds: Int(configuration.ledger.maxLease.components.seconds)
+        maxLeaseSeconds: Int(configuration.ledger.maxLease.components.seconds),
+        timeout: configuration.requestTimeout,
+        bodyTimeout: configuration.bodyTimeout
     )
     .addRoutes(to: api)
+    for route in router.routes { allowed.add(path: route.path.description, method: route.method) }
     return Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: .init(configuration.idleTimeout))),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "agent-dedup"

@@ -6,12 +6,17 @@ public import Hummingbird
 /// The key is hashed before the lookup and never logged; the tenant it maps to is the only tenant the
 /// request can see.
 public struct AuthMiddleware: RouterMiddleware {
-    /// The keys.
-    public let keys: APIKeys
+    /// The keys in force (replaced while serving when the configuration file changes).
+    public let keys: KeyRing
 
     /// A middleware checking against `keys`.
-    public init(keys: APIKeys) {
+    public init(keys: KeyRing) {
         self.keys = keys
+    }
+
+    /// A middleware checking against a fixed table.
+    public init(keys: APIKeys) {
+        self.keys = KeyRing(keys)
     }
 
     /// Authenticates the request.
@@ -33,7 +38,7 @@ public struct AuthMiddleware: RouterMiddleware {
             )
         }
         guard let tenant = keys.tenant(forKey: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
-            throw Problem(.unauthorized, "unauthorized", "Unauthorized", "unknown API key")
+            throw Problem(.unauthorized, "unauthorized", "Unauthorized", "unknown or revoked API key")
         }
         var context = context
         context.tenant = tenant

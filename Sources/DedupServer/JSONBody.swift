@@ -7,7 +7,12 @@ import NIOCore
 struct JSONBody {
     let members: [String: JSONValue]
 
-    static func read(_ request: Request, limit: Int, allowed: Set<String>) async throws -> JSONBody {
+    static func read(
+        _ request: Request,
+        limit: Int,
+        timeout: Duration,
+        allowed: Set<String>
+    ) async throws -> JSONBody {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         guard mediaType == "application/json" || mediaType.hasSuffix("+json") else {
@@ -22,12 +27,7 @@ struct JSONBody {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw tooLarge(limit)
         }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw tooLarge(limit)
-        }
+        let buffer = try await collect(request.body, limit: limit, timeout: timeout)
         let value: JSONValue
         do {
             value = try JSONParser().parse(buffer.readableBytesView)
@@ -46,6 +46,34 @@ struct JSONBody {
             )
         }
         return JSONBody(members: members)
+    }
+
+    /// The body, up to `limit` bytes, within `timeout`: a client trickling its body a byte at a time
+    /// gets 408 instead of holding the request open.
+    private static func collect(_ body: RequestBody, limit: Int, timeout: Duration) async throws -> ByteBuffer {
+        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask {
+                do {
+                    return try await body.collect(upTo: limit)
+                } catch is NIOTooManyBytesError {
+                    throw tooLarge(limit)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let buffer = try await group.next() ?? nil else {
+                throw Problem(
+                    .requestTimeout,
+                    "request-timeout",
+                    "Request timeout",
+                    "the body did not arrive within \(timeout.components.seconds) s"
+                )
+            }
+            return buffer
+        }
     }
 
     private static func tooLarge(_ limit: Int) -> Problem {

@@ -14,6 +14,8 @@ public struct Problem: Error, Sendable {
     public var title: String
     /// What exactly went wrong in this request, and how to fix it.
     public var detail: String
+    /// Extra response headers (`Allow` on a 405).
+    public var headers: HTTPFields = [:]
 
     /// A problem.
     public init(_ status: HTTPResponse.Status, _ slug: String, _ title: String, _ detail: String) {
@@ -31,9 +33,11 @@ public struct Problem: Error, Sendable {
             "status": .number(JSONNumber(status.code)),
             "detail": .string(detail),
         ]
+        var headers = self.headers
+        headers[.contentType] = "application/problem+json"
         return Response(
             status: status,
-            headers: [.contentType: "application/problem+json"],
+            headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(string: body.canonicalText))
         )
     }
@@ -47,6 +51,9 @@ public struct Problem: Error, Sendable {
             if error.isInvalidInput { return Problem(.badRequest, "invalid-request", "Invalid request", error.message) }
             if error.isNotFound { return Problem(.notFound, "not-found", "Not found", error.message) }
             if error.isConflict { return Problem(.conflict, "conflict", "Conflict", error.message) }
+            if error.isStorageFull {
+                return Problem(.init(code: 507), "insufficient-storage", "Insufficient storage", error.message)
+            }
             if error.isUnavailable {
                 return Problem(.serviceUnavailable, "unavailable", "Service unavailable", error.message)
             }

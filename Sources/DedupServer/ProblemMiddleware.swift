@@ -5,10 +5,13 @@ import Logging
 public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Where error responses are counted.
     public let metrics: ServerMetrics?
+    /// The routes' methods, to answer a known path with another method 405 rather than 404.
+    public let allowed: AllowedMethods?
 
     /// The middleware; `metrics` counts error responses by status.
-    public init(metrics: ServerMetrics? = nil) {
+    public init(metrics: ServerMetrics? = nil, allowed: AllowedMethods? = nil) {
         self.metrics = metrics
+        self.allowed = allowed
     }
 
     /// Runs the rest of the chain, answering errors with problem+json.
@@ -20,7 +23,18 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let problem = Problem.from(error)
+            var problem = Problem.from(error)
+            if let error = error as? HTTPError, error.status == .notFound,
+                let methods = allowed?.methods(for: request.uri.path), !methods.isEmpty
+            {
+                problem = Problem(
+                    .methodNotAllowed,
+                    "method-not-allowed",
+                    "Method not allowed",
+                    "\(request.uri.path) answers \(methods.joined(separator: ", ")), not \(request.method.rawValue)"
+                )
+                problem.headers[.allow] = methods.joined(separator: ", ")
+            }
             metrics?.recordError(status: problem.status.code)
             if problem.status.code >= 500 {
                 context.logger.error(

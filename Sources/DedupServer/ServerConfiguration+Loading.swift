@@ -14,13 +14,16 @@ extension ServerConfiguration {
     ///   "duplicate_threshold": 0.90, "borderline_threshold": 0.85,
     ///   "policies": "policies.json",
     ///   "verifier": {"url": "http://127.0.0.1:9000/judge", "timeout_ms": 2000},
-    ///   "log_level": "info", "request_timeout_ms": 5000
+    ///   "log_level": "info", "request_timeout_ms": 5000, "body_timeout_ms": 10000,
+    ///   "idle_timeout_seconds": 30, "prune_interval_seconds": 10,
+    ///   "metrics_token_sha256": "<hex of the token>"
     /// }
     /// ```
     public static let fileKeys: Set<String> = [
         "host", "port", "database", "api_keys", "body_limit_bytes", "window_seconds", "lease_seconds",
         "max_lease_seconds", "duplicate_threshold", "borderline_threshold", "policies", "verifier", "log_level",
-        "request_timeout_ms",
+        "request_timeout_ms", "body_timeout_ms", "idle_timeout_seconds", "prune_interval_seconds",
+        "metrics_token_sha256",
     ]
 
     /// Applies a configuration file; relative paths in it are resolved against the file's directory.
@@ -39,6 +42,7 @@ extension ServerConfiguration {
         if let unknown = root.keys.sorted().first(where: { !Self.fileKeys.contains($0) }) {
             throw .invalidInput("configuration file \(url.path): unknown key \"\(unknown)\"")
         }
+        configFile = url
         let base = url.deletingLastPathComponent()
         func fail(_ key: String, _ expected: String) -> DedupError {
             .invalidInput("configuration file \(url.path): \"\(key)\" must be \(expected)")
@@ -67,6 +71,11 @@ extension ServerConfiguration {
         if let database = try string("database") { self.database = Self.resolve(database, against: base) }
         if let limit = try integer("body_limit_bytes", 1...(1 << 30)) { bodyLimit = limit }
         if let timeout = try integer("request_timeout_ms", 10...600_000) { requestTimeout = .milliseconds(timeout) }
+        if let timeout = try integer("body_timeout_ms", 10...600_000) { bodyTimeout = .milliseconds(timeout) }
+        if let timeout = try integer("idle_timeout_seconds", 1...3600) { idleTimeout = .seconds(timeout) }
+        if let interval = try integer("prune_interval_seconds", 0...86400) {
+            pruneInterval = interval == 0 ? nil : .seconds(interval)
+        }
         if let window = try integer("window_seconds", 1...(365 * 86400)) { ledger.window = .seconds(window) }
         if let lease = try integer("lease_seconds", 1...(7 * 86400)) { ledger.defaultLease = .seconds(lease) }
         if let lease = try integer("max_lease_seconds", 1...(7 * 86400)) { ledger.maxLease = .seconds(lease) }
@@ -89,23 +98,55 @@ extension ServerConfiguration {
             guard timeout > 0 && timeout <= 60_000 else { throw fail("verifier.timeout_ms", "1 to 60000") }
             ledger.verifier = HTTPVerifier(url: url, timeout: .milliseconds(Int(timeout)))
         }
-        if let keys = root["api_keys"] {
-            guard case .array(let entries) = keys else { throw fail("api_keys", "an array") }
-            for entry in entries {
-                guard let tenant = entry["tenant"]?.stringValue, !tenant.isEmpty,
-                    let hash = entry["sha256"]?.stringValue, hash.count == 64,
-                    hash.allSatisfy(\.isHexDigit)
-                else { throw fail("api_keys", "an array of {\"tenant\": …, \"sha256\": <64 hex digits>}") }
-                apiKeys.add(sha256: hash, tenant: tenant)
+        if let token = try string("metrics_token_sha256") {
+            guard token.count == 64, token.allSatisfy(\.isHexDigit) else {
+                throw fail("metrics_token_sha256", "64 hex digits (the SHA-256 of the token)")
             }
+            metricsTokenSHA256 = token.lowercased()
+        }
+        if let keys = root["api_keys"] {
+            apiKeys = apiKeys.merging(try Self.apiKeys(keys, in: url))
         }
         if ledger.funnel.borderlineThreshold > ledger.funnel.duplicateThreshold {
             throw .invalidInput("configuration file \(url.path): borderline_threshold exceeds duplicate_threshold")
         }
     }
 
-    /// Applies `DEDUP_HOST`, `DEDUP_PORT`, `DEDUP_DATABASE`, `DEDUP_API_KEYS` (`tenant:key,…`) and
-    /// `DEDUP_LOG_LEVEL`.
+    /// The `api_keys` of a configuration file (none when it has no such key): what ``KeyReloader`` reads
+    /// when the file changes.
+    public static func apiKeys(inFile url: URL) throws(DedupError) -> APIKeys {
+        let json: JSONValue
+        do {
+            json = try JSONParser().parse(Data(contentsOf: url))
+        } catch let error as JSONParseError {
+            throw .invalidInput("configuration file \(url.path): \(error)")
+        } catch {
+            throw .invalidInput("cannot read configuration file \(url.path): \(error.localizedDescription)")
+        }
+        guard let root = json.objectValue else {
+            throw .invalidInput("configuration file \(url.path) must be a JSON object")
+        }
+        return try root["api_keys"].map { value throws(DedupError) in try apiKeys(value, in: url) } ?? APIKeys()
+    }
+
+    private static func apiKeys(_ value: JSONValue, in url: URL) throws(DedupError) -> APIKeys {
+        let expected = "an array of {\"tenant\": …, \"sha256\": <64 hex digits>}"
+        guard case .array(let entries) = value else {
+            throw .invalidInput("configuration file \(url.path): \"api_keys\" must be \(expected)")
+        }
+        var keys = APIKeys()
+        for entry in entries {
+            guard let tenant = entry["tenant"]?.stringValue, !tenant.isEmpty,
+                let hash = entry["sha256"]?.stringValue, hash.count == 64,
+                hash.allSatisfy(\.isHexDigit)
+            else { throw .invalidInput("configuration file \(url.path): \"api_keys\" must be \(expected)") }
+            keys.add(sha256: hash, tenant: tenant)
+        }
+        return keys
+    }
+
+    /// Applies `DEDUP_HOST`, `DEDUP_PORT`, `DEDUP_DATABASE`, `DEDUP_API_KEYS` (`tenant:key,…`),
+    /// `DEDUP_METRICS_TOKEN` (plain, hashed here) and `DEDUP_LOG_LEVEL`.
     public mutating func apply(environment: [String: String]) throws(DedupError) {
         if let host = environment["DEDUP_HOST"], !host.isEmpty { self.host = host }
         if let port = environment["DEDUP_PORT"], !port.isEmpty {
@@ -117,6 +158,9 @@ extension ServerConfiguration {
         if let database = environment["DEDUP_DATABASE"], !database.isEmpty { self.database = database }
         if let keys = environment["DEDUP_API_KEYS"], !keys.isEmpty {
             for (hash, tenant) in try APIKeys.parse(keys).tenantByHash { apiKeys.add(sha256: hash, tenant: tenant) }
+        }
+        if let token = environment["DEDUP_METRICS_TOKEN"], !token.isEmpty {
+            metricsTokenSHA256 = StableHash.sha256Hex(token)
         }
         if let level = environment["DEDUP_LOG_LEVEL"], !level.isEmpty {
             guard let parsed = Logger.Level(rawValue: level) else {

@@ -1,5 +1,5 @@
 public import DedupCore
-import Foundation
+public import Foundation
 public import Logging
 
 /// Everything `dedup serve` needs to know, with documented defaults.
@@ -25,6 +25,20 @@ public struct ServerConfiguration: Sendable {
     /// How long a request may wait on the ledger before it is answered 503 (default 5 s): a database that
     /// has gone away must not hold callers until the connection pool gives up.
     public var requestTimeout: Duration
+    /// How long a client may take to send its whole body (default 10 s) before it is answered 408: a slow
+    /// sender must not hold a request slot forever.
+    public var bodyTimeout: Duration
+    /// How long an idle keep-alive connection — or one that has sent part of its headers — is kept
+    /// (default 30 s).
+    public var idleTimeout: Duration
+    /// How often expired calls are deleted while serving (default 10 s; `nil` leaves pruning to
+    /// `dedup prune`).
+    public var pruneInterval: Duration?
+    /// SHA-256 (hex) of the token `GET /metrics` requires; `nil` (the default) leaves metrics open, which
+    /// is fine on loopback. Metrics name every tenant, so API keys never open them.
+    public var metricsTokenSHA256: String?
+    /// The configuration file this was read from, if any: the server watches it for key changes.
+    public var configFile: URL?
 
     /// A configuration; every parameter has the documented default.
     public init(
@@ -35,7 +49,10 @@ public struct ServerConfiguration: Sendable {
         bodyLimit: Int = 1 << 20,
         ledger: LedgerConfiguration = LedgerConfiguration(),
         logLevel: Logger.Level = .info,
-        requestTimeout: Duration = .seconds(5)
+        requestTimeout: Duration = .seconds(5),
+        bodyTimeout: Duration = .seconds(10),
+        idleTimeout: Duration = .seconds(30),
+        pruneInterval: Duration? = .seconds(10)
     ) {
         self.host = host
         self.port = port
@@ -45,5 +62,10 @@ public struct ServerConfiguration: Sendable {
         self.ledger = ledger
         self.logLevel = logLevel
         self.requestTimeout = requestTimeout
+        self.bodyTimeout = bodyTimeout
+        self.idleTimeout = idleTimeout
+        self.pruneInterval = pruneInterval
+        self.configFile = nil
+        self.metricsTokenSHA256 = nil
     }
 }

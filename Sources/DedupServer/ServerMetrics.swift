@@ -38,6 +38,9 @@ public final class ServerMetrics: Sendable {
     private static var httpErrors: MetricNameDescriptor {
         descriptor("http_errors", unit: "total", "Problem responses by HTTP status.")
     }
+    private static var pruned: MetricNameDescriptor {
+        descriptor("pruned_calls", unit: "total", "Calls deleted because they left the window.")
+    }
     private static var indexRows: MetricNameDescriptor {
         descriptor("index_rows", unit: "", "Rows in the in-memory vector index.")
     }
@@ -87,6 +90,11 @@ public final class ServerMetrics: Sendable {
     /// Counts an HTTP error response by status.
     public func recordError(status: Int) {
         registry.makeCounter(descriptor: Self.httpErrors, labels: [("status", String(status))]).increment()
+    }
+
+    /// Counts calls removed by a prune.
+    public func recordPruned(_ count: Int) {
+        registry.makeCounter(descriptor: Self.pruned).increment(by: Int64(count))
     }
 
     /// Sets the number of rows in the vector index.

@@ -134,6 +134,26 @@ extension LedgerConformance {
             #expect(again.decision == .new)
             #expect(again.callID != first.callID)
         },
+        Case(name: "prune deletes more than one batch, and only what expired") { factory in
+            let clock = TestClock()
+            let ledger = try await factory(Fixture.configuration(clock))
+            // 1,200 calls (more than two pruning batches), then one more an hour later that must stay.
+            for order in 0..<1200 {
+                _ = try await ledger.claim(
+                    Fixture.with(
+                        Fixture.charge,
+                        arguments: ["customer": "cus_42", "amount": .number(JSONNumber(order))]
+                    )
+                )
+            }
+            clock.advance(by: .seconds(1800))
+            let kept = try await ledger.claim(Fixture.email)
+            clock.advance(by: .seconds(1801))
+            #expect(try await ledger.prune() == 1200)
+            #expect(try await ledger.record(tenant: "acme", callID: kept.callID!) != nil)
+            #expect(try await ledger.history(tenant: "acme", scope: "session-1", limit: 2000).count == 1)
+            #expect(try await ledger.prune() == 0)
+        },
         Case(name: "an idempotency key is free again once its record expired") { factory in
             let clock = TestClock()
             let ledger = try await factory(Fixture.configuration(clock))

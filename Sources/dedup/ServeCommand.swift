@@ -61,6 +61,12 @@ struct ServeCommand: AsyncParsableCommand {
     private func serve(_ configuration: ServerConfiguration, developmentKey: String?) async throws {
         var logger = Logger(label: "agent-dedup")
         logger.logLevel = configuration.logLevel
+        if !["127.0.0.1", "localhost", "::1"].contains(configuration.host), configuration.metricsTokenSHA256 == nil {
+            logger.warning(
+                "GET /metrics is open to anyone who can reach this address and names every tenant; set DEDUP_METRICS_TOKEN",
+                metadata: ["host": "\(configuration.host)"]
+            )
+        }
         // One BLAS thread: under concurrent requests two threads per search oversubscribe 2 cores.
         openblas_set_num_threads(1)
         let metrics = ServerMetrics()
@@ -123,11 +129,13 @@ struct ServeCommand: AsyncParsableCommand {
     ) async throws {
         let host = configuration.host
         let database = Self.redacted(configuration.database)
+        let keys = KeyRing(configuration.apiKeys)
         let application = buildApplication(
             configuration: configuration,
             ledger: ledger,
             metrics: metrics,
             logger: logger,
+            keys: keys,
             indexRows: indexRows,
             onServerRunning: { port in
                 Self.printBanner(host: host, port: port, database: database, developmentKey: developmentKey)
@@ -135,12 +143,34 @@ struct ServeCommand: AsyncParsableCommand {
         )
         let services = ServiceGroup(
             configuration: .init(
-                services: [.init(service: LedgerCloser(close: close)), .init(service: application)],
+                services: services(configuration, ledger, close, keys, metrics, logger) + [.init(service: application)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
         )
         try await services.run()
+    }
+
+    /// The services that run beside the HTTP server, in start order; they stop in reverse order, after
+    /// the server has finished its in-flight requests, and the ledger closes last.
+    private func services(
+        _ configuration: ServerConfiguration,
+        _ ledger: any Ledger,
+        _ close: @escaping @Sendable () async -> Void,
+        _ keys: KeyRing,
+        _ metrics: ServerMetrics,
+        _ logger: Logger
+    ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: LedgerCloser(close: close))]
+        if let interval = configuration.pruneInterval {
+            services.append(
+                .init(service: PruneService(ledger: ledger, interval: interval, metrics: metrics, logger: logger))
+            )
+        }
+        if let file = configuration.configFile {
+            services.append(.init(service: KeyReloader(file: file, ring: keys, logger: logger)))
+        }
+        return services
     }
 
     /// The database for the banner, without a password.

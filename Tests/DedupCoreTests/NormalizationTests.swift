@@ -198,6 +198,9 @@ struct NormalizationCase: Sendable, CustomTestStringConvertible {
             ToolCall(tenant: "", scope: "s", tool: "x"),
             ToolCall(tenant: "t", scope: "s", tool: " "),
             ToolCall(tenant: "t", scope: "s", tool: String(repeating: "x", count: 300)),
+            // One grapheme cluster, 301 code points: the limit counts code points, as JSON Schema does.
+            ToolCall(tenant: "t", scope: "a" + String(repeating: "\u{0301}", count: 300), tool: "x"),
+            ToolCall(tenant: "t", scope: "s", tool: "x", idempotencyKey: "👋" + String(repeating: "🏻", count: 256)),
             ToolCall(tenant: "t", scope: "s", tool: "x", idempotencyKey: ""),
         ] {
             #expect(throws: DedupError.self) { try normalizer.normalize(call) }

@@ -75,6 +75,32 @@ import Testing
         #expect(index.search([0, 1], in: partition, group: 0, limit: 1, minScore: 0.99, nowMillis: 0).first?.id == "z")
     }
 
+    /// A matrix that shrinks to a fraction of its size (a prune) gives its memory back by copying its
+    /// rows; the scores of the rows that remain must be exactly those of a plain dot product.
+    @Test func aMatrixShrunkByRemovalsStillScoresItsRemainingRows() {
+        var generator = SeededGenerator(seed: 11)
+        let index = BLASVectorIndex(dimension: 64)
+        for row in 0..<4000 {
+            index.upsert(
+                IndexRow(id: "r\(row)", group: 1, vector: randomUnitVector(64, &generator), expiresAtMillis: .max),
+                in: partition
+            )
+        }
+        let query = randomUnitVector(64, &generator)
+        _ = index.blasScores(query, in: partition, group: 1)  // grow the scratch buffer too
+        for row in 0..<3950 where row % 80 != 0 { index.remove(id: "r\(row)", from: partition) }
+        let blas = index.blasScores(query, in: partition, group: 1)
+        let plain = index.referenceScores(query, in: partition, group: 1)
+        #expect(blas.count == 4000 - 3950 + 50)
+        #expect(Set(blas.map(\.0)) == Set((0..<4000).filter { $0 >= 3950 || $0 % 80 == 0 }.map { "r\($0)" }))
+        for (fast, slow) in zip(blas, plain) {
+            #expect(fast.0 == slow.0)
+            #expect(abs(fast.1 - slow.1) <= 1e-5)
+        }
+        let best = index.search(query, in: partition, group: 1, limit: 1, minScore: -1, nowMillis: 0)
+        #expect(best.first?.id == blas.max { $0.1 < $1.1 }?.0)
+    }
+
     @Test func vectorsOfTheWrongDimensionAreIgnored() {
         let index = BLASVectorIndex(dimension: 4)
         index.upsert(IndexRow(id: "a", group: 0, vector: [1, 0], expiresAtMillis: 10), in: partition)

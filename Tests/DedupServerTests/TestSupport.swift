@@ -30,7 +30,7 @@ enum TestKeys {
 /// A server over a fresh SQLite ledger in a temporary directory.
 struct TestServer {
     let directory: TemporaryDirectory
-    let configuration: ServerConfiguration
+    var configuration: ServerConfiguration
     let ledger: SQLiteLedger
     let metrics = ServerMetrics()
 
@@ -53,12 +53,17 @@ struct TestServer {
         self.ledger = try await SQLiteLedger.open(path: configuration.database, configuration: configuration.ledger)
     }
 
-    func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    func application(
+        keys: KeyRing? = nil,
+        logger: Logger = quietLogger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         buildApplication(
             configuration: configuration,
             ledger: ledger,
             metrics: metrics,
-            logger: Self.quietLogger,
+            logger: logger,
+            keys: keys,
             indexRows: { [ledger] in ledger.index.count },
             onServerRunning: onServerRunning
         )

@@ -167,8 +167,11 @@ private final class PartitionMatrix: Sendable {
                 expiries[existing] = row.expiresAtMillis
                 return
             }
+            // Most identity groups hold one or two rows (one recipient, one customer), so a matrix
+            // starts at one row and doubles; a 64-row head start cost 64 KiB per group and, with a
+            // fresh group per recipient, gigabytes under a soak test.
             if rows.count + dimension > rows.capacity {
-                rows.reserveCapacity(max(rows.capacity * 2, dimension * 64))
+                rows.reserveCapacity(max(rows.capacity * 2, dimension))
             }
             rowOfID[row.id] = ids.count
             rows.append(contentsOf: row.vector)
@@ -190,6 +193,14 @@ private final class PartitionMatrix: Sendable {
             rows.removeLast(dimension)
             ids.removeLast()
             expiries.removeLast()
+            // Give memory back once a matrix has shrunk to a quarter of its capacity (after a prune).
+            if rows.capacity > 4 * max(rows.count, dimension * 16) {
+                var shrunk: [Float] = []
+                shrunk.reserveCapacity(rows.count)
+                shrunk.append(contentsOf: rows)
+                rows = shrunk
+                scores = []
+            }
         }
 
         mutating func removeExpired(nowMillis: Int64) -> [String] {

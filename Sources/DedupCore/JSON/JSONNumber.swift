@@ -96,6 +96,17 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
         return render(digits: digits, exponent: exponent, negative: negative)
     }
 
+    /// Whether a canonical number is zero or has a magnitude a `Double` holds without becoming infinite
+    /// or zero (about 4.9e-324 to 1.8e308).
+    static func isInDoubleRange(_ canonical: String) -> Bool {
+        guard let e = canonical.firstIndex(of: "e") else { return true }  // plain decimals stay within ±1e21
+        guard let exponent = Int(canonical[canonical.index(after: e)...]), (-322...307).contains(exponent) else {
+            guard let value = Double(canonical) else { return false }
+            return value.isFinite && value != 0
+        }
+        return true
+    }
+
     private static func render(digits: [UInt8], exponent: Int, negative: Bool) -> String {
         let sign = negative ? "-" : ""
         let text = String(decoding: digits, as: UTF8.self)

@@ -96,7 +96,15 @@ private struct Reader {
         let start = index
         while index < bytes.count, isNumberByte(bytes[index]) { index += 1 }
         guard let canonical = JSONNumber.canonicalize(Array(bytes[start..<index])) else {
-            throw JSONParseError("invalid or out-of-range number", offset: start)
+            throw JSONParseError("invalid number", offset: start)
+        }
+        // I-JSON (RFC 7493): a number a 64-bit float cannot hold means different things to different
+        // readers (infinity, zero, an error), so it is refused rather than stored for a tool to misread.
+        guard JSONNumber.isInDoubleRange(canonical) else {
+            throw JSONParseError(
+                "number out of range (beyond what a 64-bit float holds); send it as a string",
+                offset: start
+            )
         }
         return JSONNumber(validatedCanonical: canonical)
     }

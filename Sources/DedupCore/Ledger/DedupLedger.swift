@@ -431,19 +431,32 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
     }
 
     /// Deletes records past the window, from the store and the index.
+    ///
+    /// In batches of ``pruneBatch`` rows, each its own write transaction: one big delete would hold the
+    /// writer for as long as it takes (tens of milliseconds per ten thousand rows), and every claim
+    /// arriving meanwhile would wait on it.
     public func prune() async throws -> Int {
         let now = configuration.clock().millis
-        let removed = try await store.withWriteTransaction { transaction in
-            try await transaction.deleteExpired(
-                nowMillis: now,
-                eventsBeforeMillis: now - configuration.window.millis
-            )
-            .map { Removed(partition: $0.0, id: $0.1) }
+        var total = 0
+        while true {
+            let (calls, events) = try await store.withWriteTransaction { transaction in
+                let batch = try await transaction.deleteExpired(
+                    nowMillis: now,
+                    eventsBeforeMillis: now - configuration.window.millis,
+                    limit: Self.pruneBatch
+                )
+                return (batch.calls.map { Removed(partition: $0.0, id: $0.1) }, batch.events)
+            }
+            for item in calls { index.remove(id: item.id, from: item.partition) }
+            total += calls.count
+            if calls.count < Self.pruneBatch && events < Self.pruneBatch { break }
         }
-        for item in removed { index.remove(id: item.id, from: item.partition) }
         index.removeExpired(nowMillis: now)
-        return removed.count
+        return total
     }
+
+    /// Rows deleted per pruning transaction.
+    static var pruneBatch: Int { 500 }
 
     private struct Removed: Sendable {
         var partition: PartitionKey

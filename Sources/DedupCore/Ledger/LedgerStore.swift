@@ -61,9 +61,12 @@ public protocol LedgerTransaction {
     func events(tenant: String, scope: String, limit: Int) async throws -> [AuditEvent]
     /// A scope's records, oldest first.
     func history(tenant: String, scope: String, limit: Int) async throws -> [CallRecord]
-    /// Deletes records that expired at `nowMillis`, and events older than `eventsBeforeMillis`; returns the
-    /// deleted records' partitions and ids.
-    func deleteExpired(nowMillis: Int64, eventsBeforeMillis: Int64) async throws -> [(PartitionKey, String)]
+    /// Deletes up to `limit` records that expired at `nowMillis` and up to `limit` events older than
+    /// `eventsBeforeMillis`; returns the deleted records' partitions and ids, and how many events went.
+    /// Pruning calls it batch after batch, each its own transaction, so claims interleave with a big prune.
+    func deleteExpired(nowMillis: Int64, eventsBeforeMillis: Int64, limit: Int) async throws -> (
+        calls: [(PartitionKey, String)], events: Int
+    )
     /// Index rows of live records stored after sequence number `sequence` (by this process or another),
     /// with the highest sequence number seen; how a cache catches up with writes it did not make.
     func indexRows(after sequence: Int64, nowMillis: Int64) async throws -> (

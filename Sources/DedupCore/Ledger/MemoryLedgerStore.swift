@@ -188,12 +188,18 @@ public final class MemoryLedgerTransaction: LedgerTransaction {
     }
 
     /// Deletes expired records and old events (not undoable: pruning runs alone).
-    public func deleteExpired(nowMillis: Int64, eventsBeforeMillis: Int64) -> [(PartitionKey, String)] {
+    /// In memory there is nothing to gain from batches: everything expired goes at once, whatever `limit`.
+    public func deleteExpired(nowMillis: Int64, eventsBeforeMillis: Int64, limit: Int) -> (
+        calls: [(PartitionKey, String)], events: Int
+    ) {
+        var events = 0
         for key in Array(store.state.events.keys) {
+            let before = store.state.events[key]?.count ?? 0
             store.state.events[key]?.removeAll { $0.at.millis < eventsBeforeMillis }
+            events += before - (store.state.events[key]?.count ?? 0)
         }
         let expired = store.state.records.values.filter { $0.expiresAt.millis <= nowMillis }
-        guard !expired.isEmpty else { return [] }
+        guard !expired.isEmpty else { return ([], events) }
         let gone = Set(expired.map(\.id))
         for record in expired {
             store.state.records[record.id] = nil
@@ -209,7 +215,7 @@ public final class MemoryLedgerTransaction: LedgerTransaction {
         }
         for key in Array(store.state.byIntent.keys) { store.state.byIntent[key]?.removeAll { gone.contains($0) } }
         for key in Array(store.state.byScope.keys) { store.state.byScope[key]?.removeAll { gone.contains($0) } }
-        return expired.map { ($0.partition, $0.id) }
+        return (expired.map { ($0.partition, $0.id) }, events)
     }
 
     /// Index rows of records stored after `sequence`.

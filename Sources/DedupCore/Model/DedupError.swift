@@ -8,6 +8,7 @@ public struct DedupError: Error, Sendable, Hashable, CustomStringConvertible {
         case notFound
         case conflict
         case storage
+        case storageFull
         case model
         case unavailable
     }
@@ -29,6 +30,8 @@ public struct DedupError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func conflict(_ message: String) -> DedupError { DedupError(.conflict, message) }
     /// The ledger's storage failed (disk, corruption, a schema from a newer version).
     public static func storage(_ message: String) -> DedupError { DedupError(.storage, message) }
+    /// The disk holding the ledger is full: nothing was written; free space and retry.
+    public static func storageFull(_ message: String) -> DedupError { DedupError(.storageFull, message) }
     /// The embedder model is missing or does not match its manifest.
     public static func model(_ message: String) -> DedupError { DedupError(.model, message) }
     /// A dependency (database, verifier) cannot be reached right now: retry later.
@@ -40,8 +43,10 @@ public struct DedupError: Error, Sendable, Hashable, CustomStringConvertible {
     public var isNotFound: Bool { code == .notFound }
     /// Whether this is a conflict.
     public var isConflict: Bool { code == .conflict }
-    /// Whether this is a storage error.
-    public var isStorage: Bool { code == .storage }
+    /// Whether this is a storage error (a full disk included).
+    public var isStorage: Bool { code == .storage || code == .storageFull }
+    /// Whether the disk holding the ledger is full.
+    public var isStorageFull: Bool { code == .storageFull }
     /// Whether this is a model error.
     public var isModel: Bool { code == .model }
     /// Whether this is an unavailable dependency.
