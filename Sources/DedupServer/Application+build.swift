@@ -26,18 +26,9 @@ public func buildApplication(
     let metricsToken = configuration.metricsTokenSHA256
     router.get("metrics") { request, _ in
         if let metricsToken {
-            let presented = request.headers[.authorization]
-                .flatMap { header -> String? in
-                    let parts = header.split(separator: " ", maxSplits: 1)
-                    return parts.count == 2 && parts[0].lowercased() == "bearer" ? String(parts[1]) : nil
-                }
-            guard let presented, StableHash.sha256Hex(presented) == metricsToken else {
-                throw Problem(
-                    .unauthorized,
-                    "unauthorized",
-                    "Unauthorized",
-                    "send Authorization: Bearer <metrics token>"
-                )
+            let presented = try AuthMiddleware.bearerToken(request, naming: "metrics token")
+            guard StableHash.sha256Hex(presented) == metricsToken else {
+                throw Problem(.unauthorized, "unauthorized", "Unauthorized", "unknown metrics token")
             }
         }
         metrics.setIndexRows(indexRows())

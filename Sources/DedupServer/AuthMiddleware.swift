@@ -19,14 +19,10 @@ public struct AuthMiddleware: RouterMiddleware {
         self.keys = KeyRing(keys)
     }
 
-    /// Authenticates the request.
-    public func handle(
-        _ request: Request,
-        context: DedupRequestContext,
-        next: (Request, DedupRequestContext) async throws -> Response
-    ) async throws -> Response {
+    /// The token of an `Authorization: Bearer <token>` header, or a 401 naming what to send.
+    static func bearerToken(_ request: Request, naming what: String) throws -> String {
         guard let header = request.headers[.authorization] else {
-            throw Problem(.unauthorized, "unauthorized", "Unauthorized", "send Authorization: Bearer <api key>")
+            throw Problem(.unauthorized, "unauthorized", "Unauthorized", "send Authorization: Bearer <\(what)>")
         }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
@@ -34,10 +30,19 @@ public struct AuthMiddleware: RouterMiddleware {
                 .unauthorized,
                 "unauthorized",
                 "Unauthorized",
-                "the Authorization header must be Bearer <api key>"
+                "the Authorization header must be Bearer <\(what)>"
             )
         }
-        guard let tenant = keys.tenant(forKey: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+        return String(parts[1]).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Authenticates the request.
+    public func handle(
+        _ request: Request,
+        context: DedupRequestContext,
+        next: (Request, DedupRequestContext) async throws -> Response
+    ) async throws -> Response {
+        guard let tenant = keys.tenant(forKey: try Self.bearerToken(request, naming: "api key")) else {
             throw Problem(.unauthorized, "unauthorized", "Unauthorized", "unknown or revoked API key")
         }
         var context = context

@@ -28,17 +28,7 @@ extension ServerConfiguration {
 
     /// Applies a configuration file; relative paths in it are resolved against the file's directory.
     public mutating func apply(file url: URL) throws(DedupError) {
-        let json: JSONValue
-        do {
-            json = try JSONParser().parse(Data(contentsOf: url))
-        } catch let error as JSONParseError {
-            throw .invalidInput("configuration file \(url.path): \(error)")
-        } catch {
-            throw .invalidInput("cannot read configuration file \(url.path): \(error.localizedDescription)")
-        }
-        guard let root = json.objectValue else {
-            throw .invalidInput("configuration file \(url.path) must be a JSON object")
-        }
+        let root = try Self.members(ofFile: url)
         if let unknown = root.keys.sorted().first(where: { !Self.fileKeys.contains($0) }) {
             throw .invalidInput("configuration file \(url.path): unknown key \"\(unknown)\"")
         }
@@ -115,6 +105,12 @@ extension ServerConfiguration {
     /// The `api_keys` of a configuration file (none when it has no such key): what ``KeyReloader`` reads
     /// when the file changes.
     public static func apiKeys(inFile url: URL) throws(DedupError) -> APIKeys {
+        try members(ofFile: url)["api_keys"].map { value throws(DedupError) in try apiKeys(value, in: url) }
+            ?? APIKeys()
+    }
+
+    /// The top-level members of a configuration file, or an error naming the file.
+    private static func members(ofFile url: URL) throws(DedupError) -> [String: JSONValue] {
         let json: JSONValue
         do {
             json = try JSONParser().parse(Data(contentsOf: url))
@@ -126,7 +122,7 @@ extension ServerConfiguration {
         guard let root = json.objectValue else {
             throw .invalidInput("configuration file \(url.path) must be a JSON object")
         }
-        return try root["api_keys"].map { value throws(DedupError) in try apiKeys(value, in: url) } ?? APIKeys()
+        return root
     }
 
     private static func apiKeys(_ value: JSONValue, in url: URL) throws(DedupError) -> APIKeys {

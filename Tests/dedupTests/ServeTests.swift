@@ -14,28 +14,12 @@ import FoundationNetworking
     @Test func serveStartsPrintsHowToCallItAndShutsDownCleanly() async throws {
         let directory = try TemporaryDirectory()
         let db = directory.path("ledger.sqlite")
-        let process = Process()
-        process.executableURL = DedupProcess.executable
-        process.arguments = ["serve", "--port", "0", "--database", db]
-        var environment = ProcessInfo.processInfo.environment
-        environment["DEDUP_API_KEYS"] = nil
-        environment["DEDUP_CONFIG"] = nil
-        process.environment = environment
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let server = try ServedProcess(["serve", "--port", "0", "--database", db])
+        let process = server.process
         defer { if process.isRunning { process.terminate() } }
 
         // Read the banner: the address and the development key.
-        var banner = ""
-        let reader = stdout.fileHandleForReading
-        let deadline = ContinuousClock.now + .seconds(30)
-        while !banner.contains("curl -s"), ContinuousClock.now < deadline {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            banner += String(decoding: chunk, as: UTF8.self)
-        }
+        let banner = server.waitForBanner(through: "curl -s")
         let address = try #require(banner.firstMatch(of: /listening on (http:\/\/127\.0\.0\.1:\d+)/)?.1)
         let key = try #require(banner.firstMatch(of: /tenant "default": (dk_[a-z2-7]+)/)?.1)
 
@@ -155,15 +139,21 @@ final class ServedProcess: Sendable {
         try process.run()
     }
 
-    /// The `http://host:port` the banner names.
-    func waitForAddress() throws -> String {
+    /// What the server printed, up to the first line containing `marker` (or until it exits).
+    func waitForBanner(through marker: String) -> String {
         var banner = ""
         let reader = stdout.fileHandleForReading
-        while banner.firstMatch(of: /listening on (http:\/\/127\.0\.0\.1:\d+)/) == nil {
+        while !banner.contains(marker) {
             let chunk = reader.availableData
             if chunk.isEmpty { break }
             banner += String(decoding: chunk, as: UTF8.self)
         }
+        return banner
+    }
+
+    /// The `http://host:port` the banner names.
+    func waitForAddress() throws -> String {
+        let banner = waitForBanner(through: "listening on")
         return try #require(banner.firstMatch(of: /listening on (http:\/\/127\.0\.0\.1:\d+)/).map { String($0.1) })
     }
 
