@@ -10,6 +10,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -137,6 +138,19 @@ def request(port, method, path, body=None, key=None, headers=None, timeout=10, c
 def write_config(path, **settings):
     with open(path, "w") as f:
         json.dump(settings, f, indent=2)
+
+
+def finish(summary, json_path, problems, passed):
+    """Ends a part: writes `summary` to `json_path` (if given), then exits 1 listing `problems`, or
+    prints `passed`."""
+    if json_path:
+        with open(json_path, "w") as f:
+            json.dump(summary, f, indent=1)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        print(f"FAILED: {len(problems)} problems", file=sys.stderr)
+        sys.exit(1)
+    print(passed)
 
 
 def percentile(values, p):

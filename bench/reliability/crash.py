@@ -23,7 +23,6 @@ import json
 import os
 import random
 import sqlite3
-import sys
 import tempfile
 import threading
 import time
@@ -266,13 +265,8 @@ def main():
         "problems": problems,
     }
     print(json.dumps(summary, indent=2))
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(summary, f, indent=2)
-    if problems:
-        print(f"FAILED: {len(problems)} problems", file=sys.stderr)
-        sys.exit(1)
-    print("crash drill passed: nothing acknowledged was lost, nothing was granted twice")
+    common.finish(summary, args.json, problems,
+                  "crash drill passed: nothing acknowledged was lost, nothing was granted twice")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 import tempfile
 
 import common
@@ -108,13 +107,8 @@ def main():
         subprocess.run(["umount", "-l", mount], capture_output=True)
     summary["problems"] = problems
     print(json.dumps(summary, indent=2))
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(summary, f, indent=2)
-    if problems:
-        print(f"FAILED: {len(problems)} problems", file=sys.stderr)
-        sys.exit(1)
-    print("disk-full drill passed: 507 while full, reads kept working, claims resumed, nothing lost")
+    common.finish(summary, args.json, problems,
+                  "disk-full drill passed: 507 while full, reads kept working, claims resumed, nothing lost")
 
 
 if __name__ == "__main__":

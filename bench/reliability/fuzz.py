@@ -11,7 +11,6 @@ Usage: fuzz.py [--max-examples 100] [--json FILE]
 """
 
 import argparse
-import json
 import os
 import re
 import subprocess
@@ -71,9 +70,6 @@ def main():
         "summary": "\n".join(output.strip().splitlines()[-14:]),
     }
     print(output[-6000:])
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(summary, f, indent=2)
     problems = []
     if result.returncode != 0:
         problems.append("schemathesis found failures (above)")
@@ -81,10 +77,8 @@ def main():
         problems.append(f"the server died or did not stop cleanly (exit {exit_status})")
     if server_errors:
         problems.append(f"5xx counted: {server_errors}")
-    if problems:
-        print("\n".join(problems), file=sys.stderr)
-        sys.exit(1)
-    print(f"fuzz passed: {summary['generated']} generated requests, no failures, no 5xx")
+    common.finish(summary, args.json, problems,
+                  f"fuzz passed: {summary['generated']} generated requests, no failures, no 5xx")
 
 
 if __name__ == "__main__":

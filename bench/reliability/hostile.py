@@ -11,11 +11,9 @@ Usage: hostile.py [--workdir DIR] [--json FILE] [--slowloris 200]
 """
 
 import argparse
-import json
 import os
 import socket
 import sqlite3
-import sys
 import tempfile
 import threading
 import time
@@ -328,14 +326,8 @@ def main():
     for r in results:
         print(f"  {'ok ' if r['ok'] else 'BAD'} {r['status']:>3}  {r['case']}")
     print(f"peak RSS {sampler.peak:.0f} MiB (start {baseline_rss:.0f} MiB); integrity_check {integrity}")
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(summary, f, indent=2)
-    if problems:
-        print("\n".join(problems), file=sys.stderr)
-        print(f"FAILED: {len(problems)} problems", file=sys.stderr)
-        sys.exit(1)
-    print(f"hostile input passed: {len(results)} cases, all 4xx problem+json (or 2xx where valid), no 5xx")
+    common.finish(summary, args.json, problems,
+                  f"hostile input passed: {len(results)} cases, all 4xx problem+json (or 2xx where valid), no 5xx")
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ def main():
             f"| takeovers after the lease, flagged `recovered` | {crash['takeovers_recovered']} |",
             f"| restart to first answer (median / max) | {crash['restart_ms_median']} ms / {crash['restart_ms_max']} ms |",
             f"| acknowledged claims or completions missing | **{0 if not crash['problems'] else 'see problems'}** |",
-            f"| actions granted `new` twice (other than a takeover) | **0** |" if not crash["problems"] else
+            "| actions granted `new` twice (other than a takeover) | **0** |" if not crash["problems"] else
             f"| problems | {'; '.join(crash['problems'][:5])} |",
             f"| `PRAGMA integrity_check` | {crash['integrity_check']} |",
             "",

@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -194,18 +193,11 @@ def main():
                      "peak": peak("disk_mib", 0, t_end + 1)},
         "segments": segments, "samples": samples, "problems": problems,
     }
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(summary, f, indent=1)
     if args.svg:
         svg(segments, samples, args.svg,
             f"agent-dedup soak: {args.connections} connections, window {args.window} s, {args.duration // 60} min")
     print(json.dumps({k: v for k, v in summary.items() if k not in ("segments", "samples")}, indent=2))
-    if problems:
-        print("\n".join(problems), file=sys.stderr)
-        print(f"FAILED: {len(problems)} problems", file=sys.stderr)
-        sys.exit(1)
-    print("soak passed: no errors; memory and disk bounded")
+    common.finish(summary, args.json, problems, "soak passed: no errors; memory and disk bounded")
 
 
 if __name__ == "__main__":
