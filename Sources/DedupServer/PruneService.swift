@@ -5,8 +5,8 @@ public import ServiceLifecycle
 /// Deletes calls and events past the window at a steady pace while the server runs, so the database
 /// and the vector index stay bounded without a cron job.
 ///
-/// Pruning often keeps each delete small: at 2,000 new calls a second, a 10-second interval removes
-/// about 20,000 rows per transaction (tens of milliseconds) instead of one long stall an hour.
+/// Pruning often keeps each prune short: at 2,000 new calls a second, a 10-second interval removes about
+/// 20,000 rows, which ``DedupLedger/prune()`` deletes in transactions of 500 so claims interleave.
 public struct PruneService: Service {
     /// The ledger to prune.
     public let ledger: any Ledger

@@ -11,15 +11,26 @@ import Testing
         return raw.map { $0 / norm }
     }
 
-    @Test func blasScoresEqualAPlainDotProduct() {
-        var generator = SeededGenerator(seed: 7)
-        let index = BLASVectorIndex(dimension: 256)
-        for row in 0..<3000 {
+    /// An index of `rows` random unit rows `r0`, `r1`, … in group 1 of the test partition.
+    func randomIndex(rows: Int, dimension: Int, _ generator: inout some RandomNumberGenerator) -> BLASVectorIndex {
+        let index = BLASVectorIndex(dimension: dimension)
+        for row in 0..<rows {
             index.upsert(
-                IndexRow(id: "r\(row)", group: 1, vector: randomUnitVector(256, &generator), expiresAtMillis: .max),
+                IndexRow(
+                    id: "r\(row)",
+                    group: 1,
+                    vector: randomUnitVector(dimension, &generator),
+                    expiresAtMillis: .max
+                ),
                 in: partition
             )
         }
+        return index
+    }
+
+    @Test func blasScoresEqualAPlainDotProduct() {
+        var generator = SeededGenerator(seed: 7)
+        let index = randomIndex(rows: 3000, dimension: 256, &generator)
         let query = randomUnitVector(256, &generator)
         let blas = index.blasScores(query, in: partition, group: 1)
         let plain = index.referenceScores(query, in: partition, group: 1)
@@ -79,13 +90,7 @@ import Testing
     /// rows; the scores of the rows that remain must be exactly those of a plain dot product.
     @Test func aMatrixShrunkByRemovalsStillScoresItsRemainingRows() {
         var generator = SeededGenerator(seed: 11)
-        let index = BLASVectorIndex(dimension: 64)
-        for row in 0..<4000 {
-            index.upsert(
-                IndexRow(id: "r\(row)", group: 1, vector: randomUnitVector(64, &generator), expiresAtMillis: .max),
-                in: partition
-            )
-        }
+        let index = randomIndex(rows: 4000, dimension: 64, &generator)
         let query = randomUnitVector(64, &generator)
         _ = index.blasScores(query, in: partition, group: 1)  // grow the scratch buffer too
         for row in 0..<3950 where row % 80 != 0 { index.remove(id: "r\(row)", from: partition) }
