@@ -9,11 +9,7 @@ public struct PostgresTransaction: LedgerTransaction {
     let connection: PostgresConnection
     let logger: Logger
 
-    private static let columns = """
-        id, tenant, scope, tool, arguments, canonical, fingerprint, intent_key, idempotency_key, signature, \
-        embedding, status, result, error, retryable, attempts, lease_expires_at, created_at, updated_at, \
-        completed_at, expires_at
-        """
+    private static let columns = CallRow.selectList
 
     private func records(_ query: PostgresQuery) async throws -> [CallRecord] {
         var records: [CallRecord] = []
@@ -63,39 +59,67 @@ public struct PostgresTransaction: LedgerTransaction {
     /// Inserts a record; a taken idempotency key is a ``DedupError/conflict(_:)``. `ON CONFLICT DO NOTHING`
     /// rather than a failing insert: an error would abort the whole transaction.
     public func insert(_ record: CallRecord) async throws {
-        let rows = try await connection.query(
-            """
-            INSERT INTO calls (\(unescaped: Self.columns), identity_group) VALUES (
-            \(record.id), \(record.tenant), \(record.scope), \(record.tool), \(record.arguments.canonicalText),
-            \(record.canonical), \(record.fingerprint), \(record.intentKey), \(record.idempotencyKey),
-            \(record.signature.jsonValue.canonicalText), \(Self.bytes(of: record.embedding)),
-            \(record.status.rawValue), \(record.result?.canonicalText), \(record.error), \(record.retryable),
-            \(record.attempts), \(record.leaseExpiresAt?.millis), \(record.createdAt.millis),
-            \(record.updatedAt.millis), \(record.completedAt?.millis), \(record.expiresAt.millis),
-            \(Int64(bitPattern: record.signature.identityGroup)))
-            ON CONFLICT DO NOTHING RETURNING seq
-            """,
-            logger: logger
+        let placeholders = CallRow.columns.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
+        let query = PostgresQuery(
+            unsafeSQL:
+                "INSERT INTO calls (\(Self.columns)) VALUES (\(placeholders)) ON CONFLICT DO NOTHING RETURNING seq",
+            binds: Self.bindings(CallRow.values(of: record))
         )
-        var inserted = false
-        for try await _ in rows { inserted = true }
-        guard inserted else {
+        guard try await rowCount(query) == 1 else {
             throw DedupError.conflict("call \(record.id) or its idempotency key is already recorded")
         }
     }
 
-    /// Replaces the stored record with the same id (and tenant).
-    public func update(_ record: CallRecord) async throws {
-        try await connection.query(
+    private static let updateSQL: String = {
+        let assignments = CallRow.mutableColumns.enumerated().map { "\($1.name) = $\($0 + 1)" }
+        let next = CallRow.mutableColumns.count
+        return """
+            UPDATE calls SET \(assignments.joined(separator: ", "))
+            WHERE id = $\(next + 1) AND tenant = $\(next + 2) AND status = $\(next + 3) AND attempts = $\(next + 4)
+            RETURNING seq
             """
-            UPDATE calls SET idempotency_key = \(record.idempotencyKey), status = \(record.status.rawValue),
-            result = \(record.result?.canonicalText), error = \(record.error), retryable = \(record.retryable),
-            attempts = \(record.attempts), lease_expires_at = \(record.leaseExpiresAt?.millis),
-            updated_at = \(record.updatedAt.millis), completed_at = \(record.completedAt?.millis),
-            expires_at = \(record.expiresAt.millis) WHERE id = \(record.id) AND tenant = \(record.tenant)
-            """,
-            logger: logger
+    }()
+
+    /// Writes the record's changeable columns if the stored row is still in the state it was read in.
+    ///
+    /// Under READ COMMITTED a racing writer's `UPDATE` waits for the first one's row lock, then re-checks
+    /// the `WHERE` on the committed row: the status and attempt no longer match, and no row comes back.
+    public func update(_ record: CallRecord, ifStatus status: CallStatus, attempts: Int) async throws -> Bool {
+        let query = PostgresQuery(
+            unsafeSQL: Self.updateSQL,
+            binds: Self.bindings(
+                CallRow.mutableValues(of: record) + [
+                    .text(record.id), .text(record.tenant), .text(status.rawValue), .integer(Int64(attempts)),
+                ]
+            )
         )
+        if try await rowCount(query) == 1 { return true }
+        guard try await self.record(id: record.id, tenant: record.tenant) != nil else {
+            throw DedupError.notFound("no call \(record.id) to update")
+        }
+        return false
+    }
+
+    private func rowCount(_ query: PostgresQuery) async throws -> Int {
+        var count = 0
+        for try await _ in try await connection.query(query, logger: logger) { count += 1 }
+        return count
+    }
+
+    /// Binds codec values; `attempts` is an INTEGER column, so integers that fit go as INT8 all the same
+    /// (PostgreSQL casts an INT8 parameter assigned to an INTEGER column).
+    private static func bindings(_ values: [ColumnValue]) -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .null: bindings.appendNull()
+            case .integer(let integer): bindings.append(integer)
+            case .text(let text): bindings.append(text)
+            case .blob(let bytes): bindings.append(ByteBuffer(bytes: bytes))
+            case .bool(let bool): bindings.append(bool)
+            }
+        }
+        return bindings
     }
 
     /// Clears the idempotency key of a record.
@@ -253,51 +277,23 @@ public struct PostgresTransaction: LedgerTransaction {
     }
 
     private static func record(from row: PostgresRandomAccessRow) throws -> CallRecord {
-        func json(_ column: Int) throws -> JSONValue? {
-            guard let text = try row[column].decode(String?.self) else { return nil }
-            do {
-                return try JSONParser(maxDepth: 512).parse(text)
-            } catch {
-                throw DedupError.storage("stored JSON in column \(column) of a call is damaged: \(error)")
+        var values: [ColumnValue] = []
+        values.reserveCapacity(CallRow.columns.count)
+        for (position, column) in CallRow.columns.enumerated() {
+            let cell = row[position]
+            switch column.kind {
+            case .text: values.append(try cell.decode(String?.self).map(ColumnValue.text) ?? .null)
+            case .integer: values.append(try cell.decode(Int64?.self).map(ColumnValue.integer) ?? .null)
+            case .blob:
+                let buffer = try cell.decode(ByteBuffer?.self)
+                values.append(buffer.map { .blob(Array($0.readableBytesView)) } ?? .null)
+            case .bool: values.append(try cell.decode(Bool?.self).map(ColumnValue.bool) ?? .null)
             }
         }
-        let statusText = try row[11].decode(String.self)
-        guard let status = CallStatus(rawValue: statusText) else {
-            throw DedupError.storage("a call has an unknown status \(statusText)")
-        }
-        return CallRecord(
-            id: try row[0].decode(String.self),
-            tenant: try row[1].decode(String.self),
-            scope: try row[2].decode(String.self),
-            tool: try row[3].decode(String.self),
-            arguments: try json(4) ?? .object([:]),
-            canonical: try row[5].decode(String.self),
-            fingerprint: try row[6].decode(String.self),
-            intentKey: try row[7].decode(String?.self),
-            idempotencyKey: try row[8].decode(String?.self),
-            signature: FieldSignature(json: try json(9) ?? .object([:])),
-            embedding: (try row[10].decode(ByteBuffer?.self)).map(floats) ?? [],
-            status: status,
-            result: try json(12),
-            error: try row[13].decode(String?.self),
-            retryable: try row[14].decode(Bool.self),
-            attempts: try row[15].decode(Int.self),
-            leaseExpiresAt: try row[16].decode(Int64?.self).map(Date.init(millis:)),
-            createdAt: Date(millis: try row[17].decode(Int64.self)),
-            updatedAt: Date(millis: try row[18].decode(Int64.self)),
-            completedAt: try row[19].decode(Int64?.self).map(Date.init(millis:)),
-            expiresAt: Date(millis: try row[20].decode(Int64.self))
-        )
-    }
-
-    /// Float32 little-endian bytes; `nil` (SQL NULL) for a call without text.
-    static func bytes(of vector: [Float]) -> ByteBuffer? {
-        guard !vector.isEmpty else { return nil }
-        return vector.withUnsafeBytes { ByteBuffer(bytes: $0) }
+        return try CallRow.record(from: values)
     }
 
     static func floats(_ buffer: ByteBuffer) -> [Float] {
-        guard buffer.readableBytes % 4 == 0 else { return [] }
-        return buffer.readableBytesView.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        CallRow.floats(from: Array(buffer.readableBytesView))
     }
 }

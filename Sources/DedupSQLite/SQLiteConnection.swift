@@ -63,7 +63,7 @@ final class SQLiteConnection {
             case .null: status = sqlite3_bind_null(statement, index)
             case .integer(let integer): status = sqlite3_bind_int64(statement, index, integer)
             case .real(let real): status = sqlite3_bind_double(statement, index, real)
-            case .text(let text): status = sqlite3_bind_text(statement, index, text, -1, Self.transient)
+            case .text(let text): status = Self.bind(text, to: statement, at: index)
             case .blob(let bytes):
                 status = bytes.withUnsafeBytes { buffer in
                     sqlite3_bind_blob(statement, index, buffer.baseAddress, Int32(buffer.count), Self.transient)
@@ -81,6 +81,29 @@ final class SQLiteConnection {
 
     var changes: Int { handle.map { Int(sqlite3_changes($0)) } ?? 0 }
 
+    /// SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY: C macros built from other macros, which
+    /// Swift does not import.
+    private static let uniquenessViolations: Set<Int32> = [SQLITE_CONSTRAINT | (8 << 8), SQLITE_CONSTRAINT | (6 << 8)]
+
+    /// Whether no transaction is open. SQLite rolls a whole transaction back by itself on some errors
+    /// (a full disk, an I/O error); this is how a commit group notices that its transaction is gone.
+    var isAutocommit: Bool { handle.map { sqlite3_get_autocommit($0) != 0 } ?? true }
+
+    /// Binds `text` with its byte length: with -1 SQLite would stop at the first NUL byte, and
+    /// `"a\u{0}x"` would be stored (and matched) as `"a"`.
+    private static func bind(_ text: String, to statement: OpaquePointer, at index: Int32) -> Int32 {
+        var text = text
+        return text.withUTF8 { bytes in
+            // An empty buffer may have no address, and a NULL pointer would bind SQL NULL, not "".
+            guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                return sqlite3_bind_text(statement, index, "", 0, transient)
+            }
+            return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { pointer in
+                sqlite3_bind_text(statement, index, pointer, Int32(bytes.count), transient)
+            }
+        }
+    }
+
     private var lastMessage: String {
         handle.map { String(cString: sqlite3_errmsg($0)) } ?? "closed"
     }
@@ -97,7 +120,11 @@ final class SQLiteConnection {
 
     private func error(_ status: Int32, _ message: String) -> DedupError {
         switch status & 0xFF {
-        case SQLITE_CONSTRAINT: .conflict("constraint violated: \(message)")
+        // Only a uniqueness violation means "someone else took this key" (the ledger retries those); a
+        // failed NOT NULL or CHECK is a bug or damage, and retrying it would loop.
+        case SQLITE_CONSTRAINT where Self.uniquenessViolations.contains(status):
+            .conflict("constraint violated: \(message)")
+        case SQLITE_CONSTRAINT: .storage("SQLite constraint failed on \(path): \(message)")
         case SQLITE_BUSY, SQLITE_LOCKED:
             .unavailable("the SQLite database \(path) is locked by another process: \(message)")
         case SQLITE_FULL: .storageFull("the disk holding \(path) is full; nothing was written: \(message)")
@@ -126,9 +153,11 @@ struct SQLiteRow {
 
     func real(_ column: Int32) -> Double { sqlite3_column_double(statement, column) }
 
+    /// The column's text, read by its byte length (a NUL byte inside is kept, not an end).
     func text(_ column: Int32) -> String? {
         guard let pointer = sqlite3_column_text(statement, column) else { return nil }
-        return String(cString: pointer)
+        let count = Int(sqlite3_column_bytes(statement, column))
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
     func blob(_ column: Int32) -> [UInt8] {

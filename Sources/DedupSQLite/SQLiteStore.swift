@@ -140,19 +140,44 @@ public final class SQLiteStore: LedgerStore, @unchecked Sendable {
         group.members += 1
         let outcome: Result<T, any Error>
         do {
+            // Outside a transaction `SAVEPOINT` would open one of its own and `RELEASE` commit it: this
+            // member's writes would land while the group's COMMIT failed and told it otherwise.
+            guard !connection.isAutocommit else { throw Self.groupLost }
             try connection.execute("SAVEPOINT claim")
             do {
                 outcome = .success(try await body(SQLiteTransaction(connection: connection)))
                 try connection.execute("RELEASE claim")
             } catch {
-                try? connection.execute("ROLLBACK TO claim")
-                try? connection.execute("RELEASE claim")
+                if !connection.isAutocommit {
+                    try? connection.execute("ROLLBACK TO claim")
+                    try? connection.execute("RELEASE claim")
+                }
                 throw error
             }
         } catch {
+            if connection.isAutocommit {
+                // SQLite rolled the whole group back by itself (a full disk, an I/O error): every
+                // member's writes are gone, so every member hears so now, and the next writer begins anew.
+                failOpenGroup(with: error)
+                lock.unlock()
+                throw error
+            }
             return try await finish(group, with: .failure(error))
         }
         return try await finish(group, with: outcome)
+    }
+
+    private static let groupLost = DedupError.storage(
+        "the shared write transaction was rolled back by SQLite; nothing of it was written, retry"
+    )
+
+    /// Answers every waiting member of the open group with `error` and forgets the group, whose
+    /// transaction SQLite already rolled back; called holding the lock.
+    private func failOpenGroup(with error: any Error) {
+        guard let group = openGroup else { return }
+        openGroup = nil
+        for waiter in group.waiters { waiter.resume(throwing: error) }
+        group.waiters.removeAll()
     }
 
     /// Hands the open transaction to the next writer, or commits the group; called holding the lock.

@@ -5,11 +5,7 @@ import Foundation
 public struct SQLiteTransaction: LedgerTransaction {
     let connection: SQLiteConnection
 
-    private static let columns = """
-        id, tenant, scope, tool, arguments, canonical, fingerprint, intent_key, idempotency_key, signature, \
-        embedding, status, result, error, retryable, attempts, lease_expires_at, created_at, updated_at, \
-        completed_at, expires_at
-        """
+    private static let columns = CallRow.selectList
 
     /// The record with `id` owned by `tenant`.
     public func record(id: String, tenant: String) throws -> CallRecord? {
@@ -49,32 +45,30 @@ public struct SQLiteTransaction: LedgerTransaction {
 
     /// Inserts a record; a taken idempotency key is a ``DedupError/conflict(_:)``.
     public func insert(_ record: CallRecord) throws {
+        let placeholders = Array(repeating: "?", count: CallRow.columns.count).joined(separator: ", ")
         try connection.query(
-            """
-            INSERT INTO calls (\(Self.columns), identity_group)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            Self.values(of: record) + [.integer(Int64(bitPattern: record.signature.identityGroup))]
+            "INSERT INTO calls (\(Self.columns)) VALUES (\(placeholders))",
+            CallRow.values(of: record).map(SQLiteValue.init)
         )
     }
 
-    /// Replaces the stored record with the same id (and tenant).
-    public func update(_ record: CallRecord) throws {
+    private static let updateSQL = """
+        UPDATE calls SET \(CallRow.mutableColumns.map { "\($0.name) = ?" }.joined(separator: ", "))
+        WHERE id = ? AND tenant = ? AND status = ? AND attempts = ?
+        """
+
+    /// Writes the record's changeable columns if the stored row is still in the state it was read in.
+    public func update(_ record: CallRecord, ifStatus status: CallStatus, attempts: Int) throws -> Bool {
         try connection.query(
-            """
-            UPDATE calls SET idempotency_key = ?, status = ?, result = ?, error = ?, retryable = ?, attempts = ?,
-            lease_expires_at = ?, updated_at = ?, completed_at = ?, expires_at = ? WHERE id = ? AND tenant = ?
-            """,
-            [
-                record.idempotencyKey.map { .text($0) } ?? .null, .text(record.status.rawValue),
-                record.result.map { .text($0.canonicalText) } ?? .null, record.error.map { .text($0) } ?? .null,
-                .integer(record.retryable ? 1 : 0), .integer(Int64(record.attempts)),
-                record.leaseExpiresAt.map { .integer($0.millis) } ?? .null, .integer(record.updatedAt.millis),
-                record.completedAt.map { .integer($0.millis) } ?? .null, .integer(record.expiresAt.millis),
-                .text(record.id), .text(record.tenant),
-            ]
+            Self.updateSQL,
+            CallRow.mutableValues(of: record).map(SQLiteValue.init)
+                + [.text(record.id), .text(record.tenant), .text(status.rawValue), .integer(Int64(attempts))]
         )
-        guard connection.changes == 1 else { throw DedupError.notFound("no call \(record.id) to update") }
+        if connection.changes == 1 { return true }
+        guard try self.record(id: record.id, tenant: record.tenant) != nil else {
+            throw DedupError.notFound("no call \(record.id) to update")
+        }
+        return false
     }
 
     /// Clears the idempotency key of a record.
@@ -185,7 +179,7 @@ public struct SQLiteTransaction: LedgerTransaction {
             let indexRow = IndexRow(
                 id: row.text(4) ?? "",
                 group: UInt64(bitPattern: row.integer(5)),
-                vector: Self.floats(from: bytes),
+                vector: CallRow.floats(from: bytes),
                 expiresAtMillis: expires
             )
             rows.append((partition, indexRow))
@@ -201,65 +195,34 @@ public struct SQLiteTransaction: LedgerTransaction {
         return found
     }
 
-    private static func values(of record: CallRecord) -> [SQLiteValue] {
-        [
-            .text(record.id), .text(record.tenant), .text(record.scope), .text(record.tool),
-            .text(record.arguments.canonicalText), .text(record.canonical), .text(record.fingerprint),
-            record.intentKey.map { .text($0) } ?? .null, record.idempotencyKey.map { .text($0) } ?? .null,
-            .text(record.signature.jsonValue.canonicalText),
-            record.embedding.isEmpty ? .null : .blob(bytes(of: record.embedding)),
-            .text(record.status.rawValue), record.result.map { .text($0.canonicalText) } ?? .null,
-            record.error.map { .text($0) } ?? .null, .integer(record.retryable ? 1 : 0),
-            .integer(Int64(record.attempts)), record.leaseExpiresAt.map { .integer($0.millis) } ?? .null,
-            .integer(record.createdAt.millis), .integer(record.updatedAt.millis),
-            record.completedAt.map { .integer($0.millis) } ?? .null, .integer(record.expiresAt.millis),
-        ]
-    }
-
     private static func record(from row: SQLiteRow) throws(DedupError) -> CallRecord {
-        func json(_ column: Int32) throws(DedupError) -> JSONValue? {
-            guard let text = row.text(column) else { return nil }
-            do {
-                return try JSONParser(maxDepth: 512).parse(text)
-            } catch {
-                throw .storage("stored JSON in column \(column) of call \(row.text(0) ?? "?") is damaged: \(error)")
-            }
-        }
-        guard let status = CallStatus(rawValue: row.text(11) ?? "") else {
-            throw .storage("call \(row.text(0) ?? "?") has an unknown status \(row.text(11) ?? "")")
-        }
-        return CallRecord(
-            id: row.text(0) ?? "",
-            tenant: row.text(1) ?? "",
-            scope: row.text(2) ?? "",
-            tool: row.text(3) ?? "",
-            arguments: try json(4) ?? .object([:]),
-            canonical: row.text(5) ?? "",
-            fingerprint: row.text(6) ?? "",
-            intentKey: row.text(7),
-            idempotencyKey: row.text(8),
-            signature: FieldSignature(json: try json(9) ?? .object([:])),
-            embedding: floats(from: row.blob(10)),
-            status: status,
-            result: try json(12),
-            error: row.text(13),
-            retryable: row.integer(14) != 0,
-            attempts: Int(row.integer(15)),
-            leaseExpiresAt: row.isNull(16) ? nil : Date(millis: row.integer(16)),
-            createdAt: Date(millis: row.integer(17)),
-            updatedAt: Date(millis: row.integer(18)),
-            completedAt: row.isNull(19) ? nil : Date(millis: row.integer(19)),
-            expiresAt: Date(millis: row.integer(20))
-        )
+        try CallRow.record(from: CallRow.columns.indices.map { row.value(Int32($0), as: CallRow.columns[$0].kind) })
     }
 
-    /// Float32 little-endian, as every supported platform stores them in memory.
-    static func bytes(of vector: [Float]) -> [UInt8] {
-        vector.withUnsafeBytes { Array($0) }
-    }
+}
 
-    static func floats(from bytes: [UInt8]) -> [Float] {
-        guard bytes.count % 4 == 0 else { return [] }
-        return bytes.withUnsafeBytes { buffer in Array(buffer.bindMemory(to: Float.self)) }
+extension SQLiteValue {
+    /// The binding of a codec value; SQLite keeps booleans as 0 / 1.
+    init(_ value: ColumnValue) {
+        switch value {
+        case .null: self = .null
+        case .integer(let integer): self = .integer(integer)
+        case .text(let text): self = .text(text)
+        case .blob(let bytes): self = .blob(bytes)
+        case .bool(let bool): self = .integer(bool ? 1 : 0)
+        }
+    }
+}
+
+extension SQLiteRow {
+    /// The column as a codec value of `kind` (SQL NULL as ``ColumnValue/null``).
+    func value(_ column: Int32, as kind: CallRow.Kind) -> ColumnValue {
+        guard !isNull(column) else { return .null }
+        switch kind {
+        case .text: return text(column).map(ColumnValue.text) ?? .null
+        case .integer: return .integer(integer(column))
+        case .blob: return .blob(blob(column))
+        case .bool: return .bool(integer(column) != 0)
+        }
     }
 }

@@ -182,6 +182,8 @@ public struct APIController: Sendable {
     private func events(_ request: Request, _ context: DedupRequestContext) async throws -> Response {
         let tenant = try tenant(context)
         let scope = try context.parameters.require("scope")
+        // The same rule as a claim's scope, so a lookup can never alias "a\u{0}x" to "a".
+        try ToolCall.validate(name: scope, label: "scope", maxLength: .max)
         var limit = 1000
         if let text = request.uri.queryParameters["limit"] {
             guard let value = Int(text), (1...10_000).contains(value) else {

@@ -33,7 +33,7 @@ public enum LedgerConformance {
     }
 
     /// Every case.
-    public static let cases: [Case] = lifecycle + semantics + isolation + races
+    public static let cases: [Case] = lifecycle + semantics + isolation + races + writeRaces + fidelity
 }
 
 /// Shared fixtures of the conformance cases.

@@ -129,4 +129,67 @@ import Testing
         }
         #expect(try await reopened.integrityCheck() == "ok")
     }
+
+    /// SQLite rolls a whole transaction back by itself on a full disk or an I/O error. The members of
+    /// the group after that point must not write on their own, and what each member is told must match
+    /// the file: told success ⇔ its row is there.
+    @Test func aGroupRolledBackBySQLiteFailsEveryMemberAndWritesNothingBehindItsBack() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("ledger.sqlite")
+        let store = try SQLiteStore(path: path)
+        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    do {
+                        try await store.withWriteTransaction { transaction in
+                            try transaction.insert(Self.record(index))
+                            if index % 50 == 25 {
+                                // What SQLite does on SQLITE_FULL or SQLITE_IOERR: the transaction is gone.
+                                try transaction.connection.execute("ROLLBACK")
+                                throw Planned()
+                            }
+                        }
+                        return (index, true)
+                    } catch {
+                        return (index, false)
+                    }
+                }
+            }
+            return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(outcomes.count == 200)
+        for index in stride(from: 25, to: 200, by: 50) { #expect(outcomes[index] == false) }
+        await store.close()
+
+        let reopened = try SQLiteStore(path: path)
+        try await reopened.withReadTransaction { transaction in
+            for index in 0..<200 {
+                let found = try transaction.record(id: "call_group\(index)", tenant: "t") != nil
+                #expect(found == outcomes[index], "record \(index): told \(outcomes[index] ?? false)")
+            }
+        }
+        #expect(try await reopened.integrityCheck() == "ok")
+    }
+
+    @Test func onlyUniquenessViolationsAreConflicts() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path("ledger.sqlite"))
+        try await store.withWriteTransaction { transaction in try transaction.insert(Self.record(1)) }
+        do {
+            try await store.withWriteTransaction { transaction in try transaction.insert(Self.record(1)) }
+            Issue.record("a second insert of one id must fail")
+        } catch let error as DedupError {
+            #expect(error.isConflict)
+        }
+        do {
+            try await store.withWriteTransaction { transaction in
+                try transaction.connection.execute("UPDATE calls SET status = 'lost' WHERE id = 'call_group1'")
+            }
+            Issue.record("a CHECK violation must fail")
+        } catch let error as DedupError {
+            #expect(!error.isConflict, "a CHECK violation is not a conflict the ledger may retry")
+            #expect(error.isStorage)
+        }
+        await store.close()
+    }
 }

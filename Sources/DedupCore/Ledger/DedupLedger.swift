@@ -208,6 +208,7 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
                     : "earlier attempt failed with a retryable error; this is attempt \(record.attempts + 1)"
                 guard let lease else { return .done(verdict) }
                 let kind: AuditEvent.Kind = record.status == .pending ? .takeover : .retry
+                let (readStatus, readAttempts) = (record.status, record.attempts)
                 record.status = .pending
                 record.attempts += 1
                 record.result = nil
@@ -217,7 +218,11 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
                 record.leaseExpiresAt = now.adding(lease)
                 record.updatedAt = now
                 record.expiresAt = max(record.expiresAt, now.adding(configuration.window))
-                try await transaction.update(record)
+                // A completion does not take the partition lock: if one landed since the funnel read the
+                // record, the takeover must not overwrite it. Decide again on what is stored now.
+                guard try await transaction.update(record, ifStatus: readStatus, attempts: readAttempts) else {
+                    return .retry
+                }
                 try await audit(kind, record, detail: verdict.reason)
                 updateIndex(record)
                 return .done(verdict)
@@ -364,51 +369,79 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
     }
 
     /// Records the outcome of a claimed call; see ``Ledger/complete(tenant:callID:_:)``.
+    ///
+    /// Completions take no partition lock, so two of them (or one and a takeover) may race on another
+    /// replica. The write is conditional on the status and attempt read: the loser reads the record again
+    /// and is answered as if it had come second — 200 for the same outcome, 409 for a different one.
     public func complete(tenant: String, callID: String, _ completion: Completion) async throws -> CallRecord {
         guard completion.status != .pending else {
             throw DedupError.invalidInput("status must be \"succeeded\" or \"failed\"")
         }
-        return try await store.withWriteTransaction { transaction in
-            guard var record = try await transaction.record(id: callID, tenant: tenant) else {
-                throw DedupError.notFound("no call \(callID) for this tenant")
-            }
-            guard record.status == .pending else {
-                let same =
-                    record.status == completion.status && record.result == completion.result
-                    && record.error == completion.error && record.retryable == completion.retryable
-                if same { return record }
-                throw DedupError.conflict(
-                    "call \(callID) was already completed as \(record.status.rawValue); a different outcome cannot be recorded"
-                )
-            }
-            let now = configuration.clock()
-            record.status = completion.status
-            record.result = completion.result
-            record.error = completion.error
-            record.retryable = completion.status == .failed && completion.retryable
-            record.completedAt = now
-            record.updatedAt = now
-            record.leaseExpiresAt = nil
-            record.expiresAt = max(record.expiresAt, now.adding(configuration.window))
-            try await transaction.update(record)
-            try await transaction.appendEvent(
-                AuditEvent(
-                    tenant: tenant,
-                    scope: record.scope,
-                    tool: record.tool,
-                    callID: record.id,
-                    kind: .completed,
-                    attempt: record.attempts,
-                    status: record.status,
-                    at: now,
-                    detail: record.status == .succeeded
-                        ? "succeeded"
-                        : "failed\(record.retryable ? " (retryable)" : ""): \(record.error ?? "no error message")"
-                )
-            )
-            updateIndex(record)
-            return record
+        if let error = completion.error, error.unicodeScalars.contains("\u{0}") {
+            // PostgreSQL text cannot hold NUL; refused in every store, so the stores answer alike.
+            throw DedupError.invalidInput("error must not contain the NUL character (U+0000)")
         }
+        for _ in 0..<Self.maxCompletionRounds {
+            if let record = try await store.withWriteTransaction({ transaction in
+                try await self.complete(tenant: tenant, callID: callID, completion, in: transaction)
+            }) {
+                return record
+            }
+        }
+        throw DedupError.unavailable("the completion of \(callID) kept racing with other writers; retry it")
+    }
+
+    /// Rounds a completion may lose to racing writers before it gives up with a 503.
+    static var maxCompletionRounds: Int { 8 }
+
+    /// One round of ``complete(tenant:callID:_:)``: the stored record, or `nil` when a racing writer
+    /// changed it between the read and the write.
+    private func complete(
+        tenant: String,
+        callID: String,
+        _ completion: Completion,
+        in transaction: Store.Transaction
+    ) async throws -> CallRecord? {
+        guard var record = try await transaction.record(id: callID, tenant: tenant) else {
+            throw DedupError.notFound("no call \(callID) for this tenant")
+        }
+        guard record.status == .pending else {
+            let same =
+                record.status == completion.status && record.result == completion.result
+                && record.error == completion.error && record.retryable == completion.retryable
+            if same { return record }
+            throw DedupError.conflict(
+                "call \(callID) was already completed as \(record.status.rawValue); a different outcome cannot be recorded"
+            )
+        }
+        let now = configuration.clock()
+        let attempts = record.attempts
+        record.status = completion.status
+        record.result = completion.result
+        record.error = completion.error
+        record.retryable = completion.status == .failed && completion.retryable
+        record.completedAt = now
+        record.updatedAt = now
+        record.leaseExpiresAt = nil
+        record.expiresAt = max(record.expiresAt, now.adding(configuration.window))
+        guard try await transaction.update(record, ifStatus: .pending, attempts: attempts) else { return nil }
+        try await transaction.appendEvent(
+            AuditEvent(
+                tenant: tenant,
+                scope: record.scope,
+                tool: record.tool,
+                callID: record.id,
+                kind: .completed,
+                attempt: record.attempts,
+                status: record.status,
+                at: now,
+                detail: record.status == .succeeded
+                    ? "succeeded"
+                    : "failed\(record.retryable ? " (retryable)" : ""): \(record.error ?? "no error message")"
+            )
+        )
+        updateIndex(record)
+        return record
     }
 
     /// The record, if `tenant` owns it.

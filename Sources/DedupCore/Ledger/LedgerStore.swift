@@ -51,8 +51,11 @@ public protocol LedgerTransaction {
     func record(intentKey: String, partition: PartitionKey, nowMillis: Int64) async throws -> CallRecord?
     /// Inserts a new record; throws ``DedupError/conflict(_:)`` when its idempotency key is taken.
     func insert(_ record: CallRecord) async throws
-    /// Replaces the stored record with the same id.
-    func update(_ record: CallRecord) async throws
+    /// Writes `record`'s changeable fields (status, outcome, attempts, lease, times, idempotency key) if the
+    /// stored record still has `status` and `attempts` — the state the caller read it in — and says whether
+    /// it did. `false` means another writer got there first (a racing completion, a takeover by another
+    /// replica): read the record again and decide anew, so two outcomes are never both acknowledged.
+    func update(_ record: CallRecord, ifStatus status: CallStatus, attempts: Int) async throws -> Bool
     /// Clears the idempotency key of an expired record so the key can be used again.
     func releaseIdempotencyKey(id: String) async throws
     /// Appends an event to its scope's audit timeline.

@@ -133,11 +133,18 @@ public final class MemoryLedgerTransaction: LedgerTransaction {
         }
     }
 
-    /// Replaces a record (its keys other than the idempotency key never change).
-    public func update(_ record: CallRecord) throws {
+    /// Replaces a record (its keys other than the idempotency key never change) if it is still in the
+    /// state the caller read it in.
+    public func update(_ record: CallRecord, ifStatus status: CallStatus, attempts: Int) throws -> Bool {
         guard let previous = store.state.records[record.id], previous.tenant == record.tenant else {
             throw DedupError.notFound("no call \(record.id) to update")
         }
+        guard previous.status == status, previous.attempts == attempts else { return false }
+        replace(previous, with: record)
+        return true
+    }
+
+    private func replace(_ previous: CallRecord, with record: CallRecord) {
         store.state.records[record.id] = record
         if previous.idempotencyKey != record.idempotencyKey {
             if let key = previous.idempotencyKey {
@@ -158,9 +165,10 @@ public final class MemoryLedgerTransaction: LedgerTransaction {
 
     /// Clears a record's idempotency key.
     public func releaseIdempotencyKey(id: String) throws {
-        guard var record = store.state.records[id], record.idempotencyKey != nil else { return }
+        guard let previous = store.state.records[id], previous.idempotencyKey != nil else { return }
+        var record = previous
         record.idempotencyKey = nil
-        try update(record)
+        replace(previous, with: record)
     }
 
     /// Appends an event.

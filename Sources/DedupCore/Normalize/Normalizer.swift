@@ -35,18 +35,7 @@ public struct Normalizer: Sendable {
 
     /// Normalises `call`, or explains why it cannot be compared (empty names, non-object arguments).
     public func normalize(_ call: ToolCall) throws(DedupError) -> NormalizedCall {
-        for (label, value) in [("tenant", call.tenant), ("scope", call.scope), ("tool", call.tool)] {
-            let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !trimmed.isEmpty else { throw .invalidInput("\(label) must not be empty") }
-            // Code points, as JSON Schema's maxLength counts them — not grapheme clusters, which let a
-            // single "character" of stacked combining marks or skin-tone modifiers run to any length.
-            guard value.unicodeScalars.count <= maxNameLength else {
-                throw .invalidInput("\(label) is longer than \(maxNameLength) characters")
-            }
-        }
-        if let key = call.idempotencyKey, key.isEmpty || key.unicodeScalars.count > maxNameLength {
-            throw .invalidInput("idempotency key must be 1 to \(maxNameLength) characters")
-        }
+        try call.validateNames(maxLength: maxNameLength)
         let arguments: [String: JSONValue]
         switch call.arguments {
         case .null: arguments = [:]
