@@ -66,7 +66,12 @@ enum PostgresSchema {
             """,
             "CREATE INDEX events_scope ON events (tenant, scope, seq)",
             "CREATE INDEX events_at ON events (at)",
-        ]
+        ],
+        // Version 2: which normaliser rules, policy and embedder model made each record's keys and vector.
+        [
+            "ALTER TABLE calls ADD COLUMN key_version TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE calls ADD COLUMN model_id TEXT NOT NULL DEFAULT ''",
+        ],
     ]
 
     static func migrate(_ client: PostgresClient, logger: Logger) async throws {

@@ -122,6 +122,43 @@ public struct PostgresTransaction: LedgerTransaction {
         return bindings
     }
 
+    /// The distinct versions of live records.
+    public func liveVersions(nowMillis: Int64) async throws -> [RecordVersion] {
+        var versions: [RecordVersion] = []
+        let rows = try await connection.query(
+            "SELECT DISTINCT tool, key_version, model_id FROM calls WHERE expires_at > \(nowMillis)",
+            logger: logger
+        )
+        for try await (tool, keyVersion, modelID) in rows.decode((String, String, String).self) {
+            versions.append(RecordVersion(tool: tool, keyVersion: keyVersion, modelID: modelID))
+        }
+        return versions
+    }
+
+    /// Live records of one version.
+    public func records(with version: RecordVersion, nowMillis: Int64, limit: Int) async throws -> [CallRecord] {
+        try await records(
+            """
+            SELECT \(unescaped: Self.columns) FROM calls WHERE tool = \(version.tool)
+            AND key_version = \(version.keyVersion) AND model_id = \(version.modelID) AND expires_at > \(nowMillis)
+            ORDER BY seq LIMIT \(limit)
+            """
+        )
+    }
+
+    /// Rewrites a record's derived keys.
+    public func rekey(_ record: CallRecord) async throws {
+        let assignments = CallRow.keyColumns.enumerated().map { "\($1.name) = $\($0 + 1)" }
+        let next = CallRow.keyColumns.count
+        let query = PostgresQuery(
+            unsafeSQL: """
+                UPDATE calls SET \(assignments.joined(separator: ", ")) WHERE id = $\(next + 1) AND tenant = $\(next + 2)
+                """,
+            binds: Self.bindings(CallRow.keyValues(of: record) + [.text(record.id), .text(record.tenant)])
+        )
+        try await connection.query(query, logger: logger)
+    }
+
     /// Clears the idempotency key of a record.
     public func releaseIdempotencyKey(id: String) async throws {
         try await connection.query("UPDATE calls SET idempotency_key = NULL WHERE id = \(id)", logger: logger)

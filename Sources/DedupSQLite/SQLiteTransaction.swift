@@ -71,6 +71,47 @@ public struct SQLiteTransaction: LedgerTransaction {
         return false
     }
 
+    /// The distinct versions of live records.
+    public func liveVersions(nowMillis: Int64) throws -> [RecordVersion] {
+        var versions: [RecordVersion] = []
+        try connection.query(
+            "SELECT DISTINCT tool, key_version, model_id FROM calls WHERE expires_at > ?",
+            [.integer(nowMillis)]
+        ) { row in
+            versions.append(
+                RecordVersion(tool: row.text(0) ?? "", keyVersion: row.text(1) ?? "", modelID: row.text(2) ?? "")
+            )
+        }
+        return versions
+    }
+
+    /// Live records of one version.
+    public func records(with version: RecordVersion, nowMillis: Int64, limit: Int) throws -> [CallRecord] {
+        var records: [CallRecord] = []
+        try connection.query(
+            """
+            SELECT \(Self.columns) FROM calls WHERE tool = ? AND key_version = ? AND model_id = ? AND expires_at > ?
+            ORDER BY seq LIMIT ?
+            """,
+            [
+                .text(version.tool), .text(version.keyVersion), .text(version.modelID), .integer(nowMillis),
+                .integer(Int64(limit)),
+            ]
+        ) { (row) throws(DedupError) in records.append(try Self.record(from: row)) }
+        return records
+    }
+
+    /// Rewrites a record's derived keys.
+    public func rekey(_ record: CallRecord) throws {
+        try connection.query(
+            """
+            UPDATE calls SET \(CallRow.keyColumns.map { "\($0.name) = ?" }.joined(separator: ", "))
+            WHERE id = ? AND tenant = ?
+            """,
+            CallRow.keyValues(of: record).map(SQLiteValue.init) + [.text(record.id), .text(record.tenant)]
+        )
+    }
+
     /// Clears the idempotency key of a record.
     public func releaseIdempotencyKey(id: String) throws {
         try connection.query("UPDATE calls SET idempotency_key = NULL WHERE id = ?", [.text(id)])

@@ -181,8 +181,11 @@ public struct APIController: Sendable {
 
     private func events(_ request: Request, _ context: DedupRequestContext) async throws -> Response {
         let tenant = try tenant(context)
-        let scope = try context.parameters.require("scope")
-        // The same rule as a claim's scope, so a lookup can never alias "a\u{0}x" to "a".
+        // The path segment is percent-encoded ("session%2042" is the scope "session 42"); decoded, it
+        // obeys the same rule as a claim's scope, so a lookup never aliases "a\u{0}x" to "a".
+        guard let scope = try context.parameters.require("scope").removingPercentEncoding else {
+            throw JSONBody.invalid("the scope in the path is not valid percent-encoded UTF-8")
+        }
         try ToolCall.validate(name: scope, label: "scope", maxLength: .max)
         var limit = 1000
         if let text = request.uri.queryParameters["limit"] {

@@ -166,7 +166,9 @@ extension ServerConfiguration {
         }
     }
 
+    /// A relative file path is relative to the configuration file; a `postgres://` URL is no path.
     private static func resolve(_ path: String, against base: URL) -> String {
-        path.hasPrefix("/") ? path : base.appendingPathComponent(path).path
+        let isURL = path.hasPrefix("postgres://") || path.hasPrefix("postgresql://")
+        return path.hasPrefix("/") || isURL ? path : base.appendingPathComponent(path).path
     }
 }

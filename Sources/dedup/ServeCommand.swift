@@ -72,6 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics = ServerMetrics()
         var ledgerConfiguration = configuration.ledger
         ledgerConfiguration.verifier = MeteredVerifier(ledgerConfiguration.verifier, metrics: metrics)
+        ledgerConfiguration.logger = logger
         let database = configuration.database
         if database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") {
             // The pool must run before the schema can be migrated; it stops after the HTTP server.

@@ -37,7 +37,13 @@ for part in "${parts[@]}"; do
     crash:short) python3 bench/reliability/crash.py --kills 5 --clients 4 --seed 1 --workdir "$work/crash" --json "$out/crash.json" ;;
     crash:long) python3 bench/reliability/crash.py --kills 25 --clients 8 --workdir "$work/crash" --json "$out/crash.json" ;;
     diskfull:*) python3 bench/reliability/diskfull.py --json "$out/diskfull.json" ;;
-    hostile:short) python3 bench/reliability/hostile.py --slowloris 50 --workdir "$work/hostile" --json "$out/hostile.json" ;;
+    hostile:short)
+        python3 bench/reliability/hostile.py --slowloris 50 --workdir "$work/hostile" --json "$out/hostile.json"
+        # The same barrage against the shared ledger, when the test command started a PostgreSQL cluster.
+        if [ -n "${DEDUP_TEST_POSTGRES_URL:-}" ]; then
+            python3 bench/reliability/hostile.py --postgres "$DEDUP_TEST_POSTGRES_URL" --slowloris 10 \
+                --workdir "$work/hostile-pg" --json "$out/hostile-postgres.json"
+        fi ;;
     hostile:long) python3 bench/reliability/hostile.py --slowloris 500 --workdir "$work/hostile" --json "$out/hostile.json" ;;
     fuzz:short) python3 bench/reliability/fuzz.py --max-examples 25 --seed 1 --workdir "$work/fuzz" --json "$out/fuzz.json" ;;
     fuzz:long) python3 bench/reliability/fuzz.py --max-examples 500 --workdir "$work/fuzz" --json "$out/fuzz.json" ;;

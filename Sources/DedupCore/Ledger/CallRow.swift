@@ -52,6 +52,8 @@ public enum CallRow {
         Column(name: "completed_at", kind: .integer, mutable: true),
         Column(name: "expires_at", kind: .integer, mutable: true),
         Column(name: "identity_group", kind: .integer, mutable: false),
+        Column(name: "key_version", kind: .text, mutable: false),
+        Column(name: "model_id", kind: .text, mutable: false),
     ]
 
     /// `id, tenant, …`: the select list that ``record(from:)`` decodes.
@@ -72,8 +74,25 @@ public enum CallRow {
             .bool(record.retryable), .integer(Int64(record.attempts)), .optionalInteger(record.leaseExpiresAt?.millis),
             .integer(record.createdAt.millis), .integer(record.updatedAt.millis),
             .optionalInteger(record.completedAt?.millis), .integer(record.expiresAt.millis),
-            .integer(Int64(bitPattern: record.signature.identityGroup)),
+            .integer(Int64(bitPattern: record.signature.identityGroup)), .text(record.keyVersion),
+            .text(record.modelID),
         ]
+    }
+
+    /// The columns a re-keying rewrites (``LedgerTransaction/rekey(_:)``): everything derived from the
+    /// arguments by the normaliser and the embedder.
+    public static let keyColumns = columns.filter {
+        [
+            "canonical", "fingerprint", "intent_key", "signature", "embedding", "identity_group", "key_version",
+            "model_id",
+        ]
+        .contains($0.name)
+    }
+
+    /// The values of ``keyColumns`` for `record`.
+    public static func keyValues(of record: CallRecord) -> [ColumnValue] {
+        let names = Set(keyColumns.map(\.name))
+        return zip(columns, values(of: record)).filter { names.contains($0.0.name) }.map(\.1)
     }
 
     /// The values of ``mutableColumns`` for `record`.
@@ -133,7 +152,9 @@ public enum CallRow {
             createdAt: Date(millis: try integer(17)),
             updatedAt: Date(millis: try integer(18)),
             completedAt: row[19].integer.map(Date.init(millis:)),
-            expiresAt: Date(millis: try integer(20))
+            expiresAt: Date(millis: try integer(20)),
+            keyVersion: row[22].text ?? "",
+            modelID: row[23].text ?? ""
         )
     }
 

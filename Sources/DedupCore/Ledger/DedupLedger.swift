@@ -34,6 +34,8 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
         self.embedder = embedder
         self.index = BLASVectorIndex(dimension: embedder.dimension)
         self.funnel = Funnel(configuration: configuration.funnel, index: index)
+        try await VersionRefresh(normalizer: configuration.normalizer, embedder: embedder, logger: configuration.logger)
+            .run(on: store, nowMillis: configuration.clock().millis)
         if store.indexCatchUp == .global {
             try await store.withReadTransaction { transaction in try await self.catchUp(transaction) }
         }
@@ -298,7 +300,9 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
             leaseExpiresAt: now.adding(lease),
             createdAt: now,
             updatedAt: now,
-            expiresAt: now.adding(configuration.window)
+            expiresAt: now.adding(configuration.window),
+            keyVersion: configuration.normalizer.keyVersion(forTool: call.call.tool),
+            modelID: embedder.modelID
         )
         do {
             try await transaction.insert(record)

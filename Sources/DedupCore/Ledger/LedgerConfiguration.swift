@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 
 /// How a ledger decides and how long it remembers, with documented defaults.
 public struct LedgerConfiguration: Sendable {
@@ -17,6 +18,9 @@ public struct LedgerConfiguration: Sendable {
     public var verifier: any Verifier
     /// The current time; tests and `dedup replay` substitute their own clock.
     public var clock: @Sendable () -> Date
+    /// Where the ledger reports what it does on its own (re-keying records on open); the caller's logger,
+    /// by default one that discards everything.
+    public var logger: Logger
 
     /// A configuration; every parameter has the documented default.
     public init(
@@ -26,7 +30,8 @@ public struct LedgerConfiguration: Sendable {
         funnel: FunnelConfiguration = FunnelConfiguration(),
         normalizer: Normalizer = Normalizer(),
         verifier: any Verifier = StructuralVerifier(),
-        clock: @escaping @Sendable () -> Date = { Date() }
+        clock: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger = Logger(label: "agent-dedup.ledger", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         self.window = window
         self.defaultLease = defaultLease
@@ -35,6 +40,7 @@ public struct LedgerConfiguration: Sendable {
         self.normalizer = normalizer
         self.verifier = verifier
         self.clock = clock
+        self.logger = logger
     }
 }
 

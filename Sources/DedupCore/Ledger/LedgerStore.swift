@@ -56,6 +56,14 @@ public protocol LedgerTransaction {
     /// it did. `false` means another writer got there first (a racing completion, a takeover by another
     /// replica): read the record again and decide anew, so two outcomes are never both acknowledged.
     func update(_ record: CallRecord, ifStatus status: CallStatus, attempts: Int) async throws -> Bool
+    /// The distinct (tool, key version, model) of live records: how a ledger opening tells whether any
+    /// were keyed by other normaliser rules, another policy or another embedder model.
+    func liveVersions(nowMillis: Int64) async throws -> [RecordVersion]
+    /// Up to `limit` live records with exactly this tool, key version and model.
+    func records(with version: RecordVersion, nowMillis: Int64, limit: Int) async throws -> [CallRecord]
+    /// Rewrites what the normaliser and embedder derive from a record's arguments (canonical form, keys,
+    /// signature, embedding, versions); its status and outcome stay as they are.
+    func rekey(_ record: CallRecord) async throws
     /// Clears the idempotency key of an expired record so the key can be used again.
     func releaseIdempotencyKey(id: String) async throws
     /// Appends an event to its scope's audit timeline.
@@ -89,5 +97,22 @@ extension LedgerTransaction {
     ) {
         let (rows, last) = try await indexRows(after: sequence, nowMillis: nowMillis)
         return (rows.filter { $0.0 == partition }.map(\.1), last)
+    }
+}
+
+/// Which rules and model made a stored record's keys and embedding.
+public struct RecordVersion: Sendable, Hashable {
+    /// The record's tool (the policy, and so the key version, is per tool).
+    public var tool: String
+    /// ``CallRecord/keyVersion``.
+    public var keyVersion: String
+    /// ``CallRecord/modelID``.
+    public var modelID: String
+
+    /// A version triple.
+    public init(tool: String, keyVersion: String, modelID: String) {
+        self.tool = tool
+        self.keyVersion = keyVersion
+        self.modelID = modelID
     }
 }

@@ -171,6 +171,53 @@ public final class MemoryLedgerTransaction: LedgerTransaction {
         replace(previous, with: record)
     }
 
+    /// The distinct versions of live records.
+    public func liveVersions(nowMillis: Int64) -> [RecordVersion] {
+        Array(
+            Set(
+                store.state.records.values.filter { $0.expiresAt.millis > nowMillis }
+                    .map { RecordVersion(tool: $0.tool, keyVersion: $0.keyVersion, modelID: $0.modelID) }
+            )
+        )
+    }
+
+    /// Live records of one version.
+    public func records(with version: RecordVersion, nowMillis: Int64, limit: Int) -> [CallRecord] {
+        Array(
+            store.state.records.values
+                .filter {
+                    $0.expiresAt.millis > nowMillis && $0.tool == version.tool && $0.keyVersion == version.keyVersion
+                        && $0.modelID == version.modelID
+                }
+                .prefix(limit)
+        )
+    }
+
+    /// Rewrites a record's derived keys; the key indexes follow.
+    public func rekey(_ record: CallRecord) throws {
+        guard let previous = store.state.records[record.id], previous.tenant == record.tenant else {
+            throw DedupError.notFound("no call \(record.id) to re-key")
+        }
+        var updated = previous
+        updated.canonical = record.canonical
+        updated.fingerprint = record.fingerprint
+        updated.intentKey = record.intentKey
+        updated.signature = record.signature
+        updated.embedding = record.embedding
+        updated.keyVersion = record.keyVersion
+        updated.modelID = record.modelID
+        let fingerprintKey = MemoryLedgerState.partitionKey(updated.partition, updated.fingerprint)
+        let intentKey = updated.intentKey.map { MemoryLedgerState.partitionKey(updated.partition, $0) }
+        store.state.records[record.id] = updated
+        store.state.byFingerprint[fingerprintKey, default: []].append(record.id)
+        if let intentKey { store.state.byIntent[intentKey, default: []].append(record.id) }
+        undo.append { state in
+            state.records[record.id] = previous
+            state.byFingerprint[fingerprintKey]?.removeLast()
+            if let intentKey { state.byIntent[intentKey]?.removeLast() }
+        }
+    }
+
     /// Appends an event.
     public func appendEvent(_ event: AuditEvent) {
         let key = MemoryLedgerState.tenantKey(event.tenant, event.scope)

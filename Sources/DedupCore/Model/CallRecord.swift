@@ -44,6 +44,12 @@ public struct CallRecord: Sendable, Hashable {
     public var completedAt: Date?
     /// When the record leaves the deduplication window.
     public var expiresAt: Date
+    /// The normaliser rules and tool policy its keys and signature were made with
+    /// (``Normalizer/keyVersion(forTool:)``); a record of another version is re-keyed when a ledger opens.
+    public var keyVersion: String
+    /// The embedder model its embedding was made with (``Embedder/modelID``); another model's vector is
+    /// recomputed when a ledger opens, since vectors of two models are not comparable.
+    public var modelID: String
 
     /// A record; the ledger creates these, tests and backends rebuild them.
     public init(
@@ -67,7 +73,9 @@ public struct CallRecord: Sendable, Hashable {
         createdAt: Date,
         updatedAt: Date,
         completedAt: Date? = nil,
-        expiresAt: Date
+        expiresAt: Date,
+        keyVersion: String = "",
+        modelID: String = ""
     ) {
         self.id = id
         self.tenant = tenant
@@ -90,6 +98,8 @@ public struct CallRecord: Sendable, Hashable {
         self.updatedAt = updatedAt
         self.completedAt = completedAt
         self.expiresAt = expiresAt
+        self.keyVersion = keyVersion
+        self.modelID = modelID
     }
 
     /// The partition the record belongs to.

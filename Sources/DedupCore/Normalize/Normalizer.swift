@@ -23,14 +23,22 @@ public struct Normalizer: Sendable {
     public var volatileFields: Set<String>
     /// Longest accepted tool, scope or tenant name, in characters.
     public var maxNameLength: Int
+    /// How much of a call the semantic layer compares; larger calls are matched exactly only.
+    public var semanticBudget: SemanticBudget
 
     private let classifier = FieldClassifier()
 
     /// A normaliser with the given policies; `extraVolatileFields` adds to the defaults.
-    public init(policies: PolicySet = PolicySet(), extraVolatileFields: [String] = [], maxNameLength: Int = 256) {
+    public init(
+        policies: PolicySet = PolicySet(),
+        extraVolatileFields: [String] = [],
+        maxNameLength: Int = 256,
+        semanticBudget: SemanticBudget = SemanticBudget()
+    ) {
         self.policies = policies
         self.volatileFields = Self.defaultVolatileFields.union(extraVolatileFields.map(Self.squashedName))
         self.maxNameLength = maxNameLength
+        self.semanticBudget = semanticBudget
     }
 
     /// Normalises `call`, or explains why it cannot be compared (empty names, non-object arguments).
@@ -49,16 +57,22 @@ public struct Normalizer: Sendable {
 
         var signature = FieldSignature()
         var declaredIdentity: [String: JSONValue] = [:]
-        collectFields(
-            canonicalArguments,
-            path: "",
-            key: "",
-            policy: policy,
-            into: &signature,
-            declared: &declaredIdentity
-        )
+        // A call past the semantic budget is matched by its caller key and exact canonical form only: no
+        // real tool call has thousands of values or a novel's worth of prose to compare by meaning, and
+        // classifying and embedding them would let one request hold a core for seconds.
+        let withinBudget = semanticBudget.admits(canonicalArguments)
+        if withinBudget {
+            collectFields(
+                canonicalArguments,
+                path: "",
+                key: "",
+                policy: policy,
+                into: &signature,
+                declared: &declaredIdentity
+            )
+        }
         let intentKey: String? =
-            policy.identityFields.isEmpty
+            policy.identityFields.isEmpty || !withinBudget
             ? nil : StableHash.sha256Hex(call.tool + "\u{1F}" + JSONValue.object(declaredIdentity).canonicalText)
         return NormalizedCall(
             call: call,
@@ -121,7 +135,13 @@ public struct Normalizer: Sendable {
             return .array(
                 elements.enumerated()
                     .map { position, element in
-                        canonicalize(element, path: "\(path)[\(position)]", policy: policy, dropped: &dropped)
+                        switch element {
+                        case .object, .array:
+                            canonicalize(element, path: "\(path)[\(position)]", policy: policy, dropped: &dropped)
+                        // A scalar's path is never used: only object members are matched against policies.
+                        case .string, .number, .bool, .null:
+                            canonicalize(element, path: path, policy: policy, dropped: &dropped)
+                        }
                     }
             )
         case .string(let string):

@@ -1,0 +1,21 @@
+extension Normalizer {
+    /// The version of the normalisation rules. Bump it with every change that alters the canonical form,
+    /// keys or signature an existing call normalises to, so ledgers re-key their stored records on open
+    /// instead of silently answering `new` to retries of calls made before the change.
+    public static let rulesVersion = 1
+
+    /// What made a call's keys: the rules version plus a digest of everything configurable that changes
+    /// them for `tool` (its policy's fields, the volatile list, the semantic budget). Stored with each
+    /// record (``CallRecord/keyVersion``).
+    public func keyVersion(forTool tool: String) -> String {
+        let policy = policies.policy(for: tool)
+        let parts = [
+            "identity=" + policy.identityFields.sorted().joined(separator: ","),
+            "text=" + policy.textFields.sorted().joined(separator: ","),
+            "ignored=" + policy.ignoredFields.sorted().joined(separator: ","),
+            "volatile=" + volatileFields.sorted().joined(separator: ","),
+            "budget=\(semanticBudget.maxValues),\(semanticBudget.maxTextBytes)",
+        ]
+        return "rules-\(Self.rulesVersion)-" + StableHash.sha256Hex(parts.joined(separator: "\u{1F}")).prefix(16)
+    }
+}
