@@ -6,13 +6,13 @@
 #   bench/reliability/run.sh           # the long versions, on a release build: 25 kills, 500 examples per
 #                                      # operation, 10 minutes at 64 connections; figures and the plot go to
 #                                      # bench/results/reliability/ and bench/results/reliability.md
-#   bench/reliability/run.sh --long crash   # one part only: crash, diskfull, hostile, fuzz or soak
+#   bench/reliability/run.sh --long crash   # one part only: crash, diskfull, hostile, race, fuzz or soak
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mode=long
 if [ "${1:-}" = "--short" ] || [ "${1:-}" = "--long" ]; then mode=${1#--}; shift; fi
 parts=("$@")
-[ "${#parts[@]}" -gt 0 ] || parts=(crash diskfull hostile fuzz soak)
+[ "${#parts[@]}" -gt 0 ] || parts=(crash diskfull hostile race fuzz soak)
 
 extra=(wrk)
 python3 -c 'import venv, ensurepip' 2>/dev/null || extra+=(python3 python3-venv)
@@ -45,6 +45,14 @@ for part in "${parts[@]}"; do
                 --workdir "$work/hostile-pg" --json "$out/hostile-postgres.json"
         fi ;;
     hostile:long) python3 bench/reliability/hostile.py --slowloris 500 --workdir "$work/hostile" --json "$out/hostile.json" ;;
+    race:*)
+        # Racing completions over two replicas of one PostgreSQL ledger; needs the test command's cluster.
+        if [ -n "${DEDUP_TEST_POSTGRES_URL:-}" ]; then
+            python3 bench/reliability/complete_race.py --postgres "$DEDUP_TEST_POSTGRES_URL" --rounds 200 \
+                --json "$out/complete-race.json"
+        else
+            echo "skipped: DEDUP_TEST_POSTGRES_URL is not set (scripts/test.sh starts a cluster)"
+        fi ;;
     fuzz:short) python3 bench/reliability/fuzz.py --max-examples 25 --seed 1 --workdir "$work/fuzz" --json "$out/fuzz.json" ;;
     fuzz:long) python3 bench/reliability/fuzz.py --max-examples 500 --workdir "$work/fuzz" --json "$out/fuzz.json" ;;
     soak:short)
@@ -53,7 +61,7 @@ for part in "${parts[@]}"; do
     soak:long)
         python3 bench/reliability/soak.py --duration 600 --segment 10 --window 60 --prune 5 --connections 64 \
             --workdir "$work/soak" --json "$out/soak.json" --svg "$out/soak.svg" ;;
-    *) echo "unknown part $part (crash, diskfull, hostile, fuzz, soak)" >&2; exit 2 ;;
+    *) echo "unknown part $part (crash, diskfull, hostile, race, fuzz, soak)" >&2; exit 2 ;;
     esac
 done
 if [ "$mode" = long ]; then python3 bench/reliability/report.py "$out" bench/results/reliability.md; fi
