@@ -162,7 +162,7 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
                     reason: "idempotency key \"\(call.call.idempotencyKey ?? "")\" was used for a different payload"
                 )
             )
-        case .match(var record, let layer, let score, let borderline, let reason):
+        case .match(let record, let layer, let score, let borderline, let reason):
             // Claims leave an audit event in the same transaction; checks record nothing.
             func audit(_ kind: AuditEvent.Kind, _ record: CallRecord, detail: String) async throws {
                 guard lease != nil else { return }
@@ -179,54 +179,25 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
                     )
                 )
             }
-            var verdict = Verdict(
-                decision: .duplicate,
-                callID: record.id,
+            let match = ClaimRules.Match(
+                record: record,
                 layer: layer,
                 score: score,
-                match: record,
                 borderline: borderline,
-                attempt: record.attempts,
                 reason: reason
             )
-            switch record.status {
-            case .succeeded,
-                .failed where !record.retryable:
-                try await audit(.duplicate, record, detail: reason)
+            switch ClaimRules(window: configuration.window).decide(match, lease: lease, now: now) {
+            case .answer(let verdict, let kind):
+                if let kind { try await audit(kind, record, detail: reason) }
                 return .done(verdict)
-            case .pending where record.isLeaseLive(at: now):
-                verdict.decision = .inProgress
-                try await audit(.inProgress, record, detail: reason)
-                return .done(verdict)
-            case .pending, .failed:
-                // An expired lease (the holder may have crashed mid-action) or a retryable failure:
-                // this caller takes the action over as a new attempt of the same record.
-                verdict.decision = .new
-                verdict.recovered = record.status == .pending
-                verdict.attempt = record.attempts + 1
-                verdict.reason =
-                    record.status == .pending
-                    ? "took over attempt \(record.attempts), whose lease ran out; it may have had side effects"
-                    : "earlier attempt failed with a retryable error; this is attempt \(record.attempts + 1)"
-                guard let lease else { return .done(verdict) }
-                let kind: AuditEvent.Kind = record.status == .pending ? .takeover : .retry
-                let (readStatus, readAttempts) = (record.status, record.attempts)
-                record.status = .pending
-                record.attempts += 1
-                record.result = nil
-                record.error = nil
-                record.retryable = false
-                record.completedAt = nil
-                record.leaseExpiresAt = now.adding(lease)
-                record.updatedAt = now
-                record.expiresAt = max(record.expiresAt, now.adding(configuration.window))
+            case .takeOver(let verdict, let updated, let status, let attempts, let kind):
                 // A completion does not take the partition lock: if one landed since the funnel read the
                 // record, the takeover must not overwrite it. Decide again on what is stored now.
-                guard try await transaction.update(record, ifStatus: readStatus, attempts: readAttempts) else {
+                guard try await transaction.update(updated, ifStatus: status, attempts: attempts) else {
                     return .retry
                 }
-                try await audit(kind, record, detail: verdict.reason)
-                updateIndex(record)
+                try await audit(kind, updated, detail: verdict.reason)
+                updateIndex(updated)
                 return .done(verdict)
             }
         case .noMatch(let borderline, let reason):
