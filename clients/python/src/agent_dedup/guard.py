@@ -109,8 +109,9 @@ class Guard:
                 guarded.result = await body()
         return cast(T, guarded.result)
 
-    def __call__(self, func: F | None = None, *, tool: str | None = None) -> Any:
+    def __call__(self, func: F | None = None, *, tool: str | None = None, ignore: Collection[str] = ()) -> Any:
         """Decorates a tool function (sync or async); its bound arguments, less `ignore`, are the call."""
+        ignored = self.ignore | frozenset(ignore)
 
         def decorate(func: F) -> F:
             name = tool or func.__name__
@@ -119,7 +120,7 @@ class Guard:
             def arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
                 bound = signature.bind(*args, **kwargs)
                 bound.apply_defaults()
-                return {key: value for key, value in bound.arguments.items() if key not in self.ignore}
+                return {key: value for key, value in bound.arguments.items() if key not in ignored}
 
             if inspect.iscoroutinefunction(func):
 
