@@ -145,6 +145,22 @@ let package = Package(
     ]
 )
 
+// The MCP proxy (`dedup mcp-proxy`): the MCP Swift SDK, the DedupMCP library and its tests, in one block.
+package.dependencies.append(.package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"))
+package.targets += [
+    .target(
+        name: "DedupMCP",
+        dependencies: [
+            "DedupCore", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log"),
+        ]
+    ),
+    .testTarget(
+        name: "DedupMCPTests",
+        dependencies: ["DedupMCP", "DedupCore", .product(name: "MCP", package: "swift-sdk")]
+    ),
+]
+package.targets.first { $0.name == "dedup" }?.dependencies.append("DedupMCP")
+
 for target in package.targets where target.type != .system {
     target.swiftSettings = (target.swiftSettings ?? []) + swiftSettings
 }

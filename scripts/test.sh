@@ -22,6 +22,8 @@ if [ "$status" -ne 0 ] || [[ "$summary" != ✔* ]]; then
     echo "tests failed (exit $status; full log: $log)" >&2
     exit 1
 fi
+# The Python client and its framework adapters (a venv under .build/ from PyPI), against the built binary.
+clients/python/run-tests.sh
 swift format lint --strict --recursive Package.swift Sources Tests models
 echo "lint: clean"
 # The short reliability suite: a few SIGKILLs, disk full, hostile input, a bounded fuzz, a 20 s soak.

@@ -14,7 +14,7 @@ struct Dedup: AsyncParsableCommand {
         subcommands: [
             ClaimCommand.self, CheckCommand.self, CompleteCommand.self, HistoryCommand.self, PruneCommand.self,
             ServeCommand.self, KeysCommand.self, ReplayCommand.self, ModelCommand.self, BenchCommand.self,
-            CrashWriterCommand.self,
+            CrashWriterCommand.self, MCPProxyCommand.self,
             SeedCommand.self,
         ]
     )
