@@ -6,7 +6,7 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from mcp import ClientSession, StdioServerParameters
@@ -38,7 +38,7 @@ async def session_calls(
         assert tools["search"].annotations is not None and tools["search"].annotations.read_only_hint
         results = []
         for name, arguments, meta in calls:
-            results.append(await session.call_tool(name, arguments, meta=meta))
+            results.append(await session.call_tool(name, arguments, meta=cast(Any, meta)))
         return results
 
 
