@@ -83,8 +83,13 @@ import Testing
     }
 
     @Test func onlyToolsAnnotatedReadOnlySkipTheLedger() {
-        let readOnly = Tool(name: "search", inputSchema: [:], annotations: .init(readOnlyHint: true))
-        let unannotated = Tool(name: "send", inputSchema: [:])
+        let readOnly = Tool(
+            name: "search",
+            description: "Search.",
+            inputSchema: [:],
+            annotations: .init(readOnlyHint: true)
+        )
+        let unannotated = Tool(name: "send", description: "Send.", inputSchema: [:])
         #expect(ProxyRules.isReadOnly(readOnly))
         #expect(!ProxyRules.isReadOnly(unannotated))
         #expect(!ProxyRules.isReadOnly(nil))

@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from agent_dedup import DedupClient, Guard  # noqa: E402
-from tests import server as dedup_server  # noqa: E402
+from agent_dedup import DedupClient, Guard
+from tests import server as dedup_server
 
 
 def percentile(samples: list[float], fraction: float) -> float:

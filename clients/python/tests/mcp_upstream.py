@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from pathlib import Path
@@ -23,6 +24,13 @@ def record(tool: str, **arguments: object) -> int:
 def send_email(to: str, subject: str, amount: float) -> str:
     """Send an email (a side effect: every run is recorded)."""
     return f"sent email #{record('send_email', to=to, subject=subject, amount=amount)} to {to}"
+
+
+@server.tool()
+async def export_report(report: str, year: int) -> str:
+    """Export a report (slow: a repeat arrives while it runs)."""
+    await asyncio.sleep(1.5)
+    return f"exported #{record('export_report', report=report, year=year)}"
 
 
 @server.tool(annotations=ToolAnnotations(read_only_hint=True))

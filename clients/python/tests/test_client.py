@@ -4,7 +4,14 @@ import asyncio
 
 import pytest
 
-from agent_dedup import AsyncDedupClient, AuthenticationError, DedupClient, NotFoundError, OutcomeConflictError, ProblemError
+from agent_dedup import (
+    AsyncDedupClient,
+    AuthenticationError,
+    DedupClient,
+    NotFoundError,
+    OutcomeConflictError,
+    ProblemError,
+)
 
 from .server import Server
 
@@ -47,7 +54,9 @@ def test_idempotency_key_reused_for_another_payload_is_a_conflict(client: DedupC
 def test_problems_become_exceptions_with_type_title_detail(client: DedupClient, server: Server, scope: str) -> None:
     with pytest.raises(NotFoundError) as missing:
         client.get("call_nope")
-    assert missing.value.status == 404 and missing.value.type.endswith("not-found") and "call_nope" in missing.value.detail
+    assert (
+        missing.value.status == 404 and missing.value.type.endswith("not-found") and "call_nope" in missing.value.detail
+    )
     verdict = client.claim(scope, "book", {"room": 1})
     assert verdict.call_id
     client.complete(verdict.call_id, succeeded=True, result=1)

@@ -6,7 +6,7 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from mcp import ClientSession, StdioServerParameters
@@ -25,7 +25,11 @@ Call = tuple[str, dict[str, Any], dict[str, Any] | None]
 
 
 async def session_calls(
-    proxy_args: list[str], log: Path, calls: list[Call], environment: dict[str, str] | None = None
+    proxy_args: list[str],
+    log: Path,
+    calls: list[Call],
+    environment: dict[str, str] | None = None,
+    concurrently: bool = False,
 ) -> list[Any]:
     parameters = StdioServerParameters(
         command=str(binary()),
@@ -36,9 +40,15 @@ async def session_calls(
         await session.initialize()
         tools = {tool.name: tool for tool in (await session.list_tools()).tools}
         assert tools["search"].annotations is not None and tools["search"].annotations.read_only_hint
+        if concurrently:
+            return list(
+                await asyncio.gather(
+                    *(session.call_tool(name, args, meta=cast(Any, meta)) for name, args, meta in calls)
+                )
+            )
         results = []
         for name, arguments, meta in calls:
-            results.append(await session.call_tool(name, arguments, meta=meta))
+            results.append(await session.call_tool(name, arguments, meta=cast(Any, meta)))
         return results
 
 
@@ -94,3 +104,15 @@ def test_an_unreachable_ledger_refuses_the_call_rather_than_running_it(tmp_path:
     (refused,) = asyncio.run(session_calls(["--server", "http://127.0.0.1:9"], log, calls))
     assert refused.is_error and "not executed" in text(refused)
     assert executions(log) == []
+
+
+def test_a_repeat_while_the_first_runs_is_told_not_to_repeat(tmp_path: Path) -> None:
+    log = tmp_path / "executions.jsonl"
+    calls: list[Call] = [
+        ("export_report", {"report": "q3", "year": 2026}, None),
+        ("export_report", {"year": 2026.0, "report": "q3"}, None),
+    ]
+    results = asyncio.run(session_calls(["--db", str(tmp_path / "proxy.sqlite")], log, calls, concurrently=True))
+    assert len(executions(log)) == 1
+    refused = [result for result in results if result.is_error]
+    assert len(refused) == 1 and "already running" in text(refused[0]) and "Do not repeat" in text(refused[0])

@@ -27,7 +27,11 @@ class ScriptedModel(Model):
     async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
         items = kwargs.get("input", args[1] if len(args) > 1 else [])
         if isinstance(items, list):
-            self.seen_outputs = [str(item.get("output")) for item in items if isinstance(item, dict) and item.get("type") == "function_call_output"]
+            self.seen_outputs = [
+                str(item.get("output"))
+                for item in items
+                if isinstance(item, dict) and item.get("type") == "function_call_output"
+            ]
         return ModelResponse(output=self.turns.pop(0), usage=Usage(), response_id=None)
 
     def stream_response(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
@@ -42,7 +46,10 @@ def tool_call(call_id: str, arguments: dict[str, Any]) -> ResponseFunctionToolCa
 
 def message(text: str) -> ResponseOutputMessage:
     return ResponseOutputMessage(
-        id="msg_1", type="message", role="assistant", status="completed",
+        id="msg_1",
+        type="message",
+        role="assistant",
+        status="completed",
         content=[ResponseOutputText(type="output_text", text=text, annotations=[])],
     )
 

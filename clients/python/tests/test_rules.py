@@ -12,9 +12,17 @@ from agent_dedup.rules import Execute, Replay, Wait, backoff, step
 def record(status: str, result: Any = None) -> CallRecord:
     return CallRecord.from_json(
         {
-            "call_id": "call_1", "scope": "s", "tool": "t", "arguments": {}, "status": status, "result": result,
-            "error": "boom" if status == "failed" else None, "retryable": False, "attempts": 1,
-            "created_at": "2026-01-01T00:00:00Z", "expires_at": "2026-01-02T00:00:00Z",
+            "call_id": "call_1",
+            "scope": "s",
+            "tool": "t",
+            "arguments": {},
+            "status": status,
+            "result": result,
+            "error": "boom" if status == "failed" else None,
+            "retryable": False,
+            "attempts": 1,
+            "created_at": "2026-01-01T00:00:00Z",
+            "expires_at": "2026-01-02T00:00:00Z",
         }
     )
 
@@ -24,8 +32,17 @@ def verdict(decision: str, match: CallRecord | None = None) -> Verdict:
 
 
 def verdict_fields(decision: str) -> dict[str, Any]:
-    return {"decision": decision, "call_id": "call_1", "layer": "exact", "score": 1.0, "recovered": False,
-            "borderline": False, "attempt": 1, "reason": "r", "timings_us": {}}
+    return {
+        "decision": decision,
+        "call_id": "call_1",
+        "layer": "exact",
+        "score": 1.0,
+        "recovered": False,
+        "borderline": False,
+        "attempt": 1,
+        "reason": "r",
+        "timings_us": {},
+    }
 
 
 def test_new_executes() -> None:
@@ -37,7 +54,9 @@ def test_succeeded_duplicate_replays_its_result() -> None:
     assert isinstance(decided, Replay) and decided.result == {"id": 3}
 
 
-@pytest.mark.parametrize("decided", [verdict("in_progress", record("pending")), verdict("duplicate", record("pending"))])
+@pytest.mark.parametrize(
+    "decided", [verdict("in_progress", record("pending")), verdict("duplicate", record("pending"))]
+)
 def test_running_waits(decided: Verdict) -> None:
     assert isinstance(step(decided), Wait)
 

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from . import requests
+from . import exchanges
 from .models import AuditEvent, CallRecord, Verdict
 
 T = TypeVar("T")
@@ -29,7 +29,7 @@ class DedupClient:
     ) -> None:
         self._http = http or httpx.Client(base_url=base_url, headers=_headers(api_key), timeout=timeout)
 
-    def _send(self, request: requests.Request[T]) -> T:
+    def _send(self, request: exchanges.Request[T]) -> T:
         response = self._http.request(request.method, request.path, json=request.json, params=request.params)
         return request.read(response)
 
@@ -43,27 +43,27 @@ class DedupClient:
         lease_seconds: int | None = None,
     ) -> Verdict:
         """Claims a call before executing it: `new` means execute then `complete`; anything else means don't."""
-        return self._send(requests.claim(scope, tool, arguments, idempotency_key, lease_seconds))
+        return self._send(exchanges.claim(scope, tool, arguments, idempotency_key, lease_seconds))
 
     def check(
         self, scope: str, tool: str, arguments: dict[str, Any] | None = None, *, idempotency_key: str | None = None
     ) -> Verdict:
         """The verdict a claim would give, recording nothing."""
-        return self._send(requests.check(scope, tool, arguments, idempotency_key))
+        return self._send(exchanges.check(scope, tool, arguments, idempotency_key))
 
     def complete(
         self, call_id: str, *, succeeded: bool, result: Any = None, error: str | None = None, retryable: bool = False
     ) -> CallRecord:
         """Records a claimed call's outcome; `retryable` failures release the action for another attempt."""
-        return self._send(requests.complete(call_id, succeeded, result, error, retryable))
+        return self._send(exchanges.complete(call_id, succeeded, result, error, retryable))
 
     def get(self, call_id: str) -> CallRecord:
         """A call's record."""
-        return self._send(requests.get(call_id))
+        return self._send(exchanges.get(call_id))
 
     def events(self, scope: str, limit: int | None = None) -> list[AuditEvent]:
         """A scope's audit timeline, oldest first."""
-        return self._send(requests.events(scope, limit))
+        return self._send(exchanges.events(scope, limit))
 
     def close(self) -> None:
         self._http.close()
@@ -83,7 +83,7 @@ class AsyncDedupClient:
     ) -> None:
         self._http = http or httpx.AsyncClient(base_url=base_url, headers=_headers(api_key), timeout=timeout)
 
-    async def _send(self, request: requests.Request[T]) -> T:
+    async def _send(self, request: exchanges.Request[T]) -> T:
         response = await self._http.request(request.method, request.path, json=request.json, params=request.params)
         return request.read(response)
 
@@ -97,27 +97,27 @@ class AsyncDedupClient:
         lease_seconds: int | None = None,
     ) -> Verdict:
         """See `DedupClient.claim`."""
-        return await self._send(requests.claim(scope, tool, arguments, idempotency_key, lease_seconds))
+        return await self._send(exchanges.claim(scope, tool, arguments, idempotency_key, lease_seconds))
 
     async def check(
         self, scope: str, tool: str, arguments: dict[str, Any] | None = None, *, idempotency_key: str | None = None
     ) -> Verdict:
         """See `DedupClient.check`."""
-        return await self._send(requests.check(scope, tool, arguments, idempotency_key))
+        return await self._send(exchanges.check(scope, tool, arguments, idempotency_key))
 
     async def complete(
         self, call_id: str, *, succeeded: bool, result: Any = None, error: str | None = None, retryable: bool = False
     ) -> CallRecord:
         """See `DedupClient.complete`."""
-        return await self._send(requests.complete(call_id, succeeded, result, error, retryable))
+        return await self._send(exchanges.complete(call_id, succeeded, result, error, retryable))
 
     async def get(self, call_id: str) -> CallRecord:
         """See `DedupClient.get`."""
-        return await self._send(requests.get(call_id))
+        return await self._send(exchanges.get(call_id))
 
     async def events(self, scope: str, limit: int | None = None) -> list[AuditEvent]:
         """See `DedupClient.events`."""
-        return await self._send(requests.events(scope, limit))
+        return await self._send(exchanges.events(scope, limit))
 
     async def aclose(self) -> None:
         await self._http.aclose()

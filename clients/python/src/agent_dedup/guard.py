@@ -7,8 +7,8 @@ import functools
 import inspect
 import logging
 import time
-from collections.abc import Awaitable, Callable, Collection
-from typing import Any, TypeVar, cast
+from collections.abc import Awaitable, Callable, Collection, Iterator
+from typing import Any, TypeVar, cast, overload
 
 from .client import AsyncDedupClient, DedupClient
 from .errors import InProgressError
@@ -71,7 +71,9 @@ class Guard:
                 return decided
             time.sleep(_next_delay(delays, deadline, verdict))
 
-    async def aclaim(self, tool: str, arguments: dict[str, Any], idempotency_key: str | None = None) -> Execute | Replay:
+    async def aclaim(
+        self, tool: str, arguments: dict[str, Any], idempotency_key: str | None = None
+    ) -> Execute | Replay:
         """The async form of `claim`."""
         client = self.async_client()
         deadline = time.monotonic() + self.wait
@@ -109,7 +111,17 @@ class Guard:
                 guarded.result = await body()
         return cast(T, guarded.result)
 
-    def __call__(self, func: F | None = None, *, tool: str | None = None, ignore: Collection[str] = ()) -> Any:
+    @overload
+    def __call__(self, func: F, *, tool: str | None = None, ignore: Collection[str] = ()) -> F: ...
+
+    @overload
+    def __call__(
+        self, func: None = None, *, tool: str | None = None, ignore: Collection[str] = ()
+    ) -> Callable[[F], F]: ...
+
+    def __call__(
+        self, func: F | None = None, *, tool: str | None = None, ignore: Collection[str] = ()
+    ) -> F | Callable[[F], F]:
         """Decorates a tool function (sync or async); its bound arguments, less `ignore`, are the call."""
         ignored = self.ignore | frozenset(ignore)
 
@@ -143,7 +155,7 @@ class Guard:
         return is_retryable(error, self.retryable)
 
 
-def _next_delay(delays: Any, deadline: float, verdict: Verdict) -> float:
+def _next_delay(delays: Iterator[float], deadline: float, verdict: Verdict) -> float:
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise InProgressError(verdict)

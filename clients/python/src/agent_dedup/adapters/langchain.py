@@ -23,4 +23,3 @@ def dedup_tool(guard: Guard, func: Callable[..., Any], **tool_options: Any) -> B
     if inspect.iscoroutinefunction(guarded):
         return StructuredTool.from_function(coroutine=guarded, name=name, **tool_options)
     return StructuredTool.from_function(func=guarded, name=name, **tool_options)
-

@@ -23,9 +23,12 @@ def _context_parameters(func: Callable[..., Any]) -> list[str]:
     for name, parameter in inspect.signature(func).parameters.items():
         annotation = hints.get(name, parameter.annotation)
         origin = typing.get_origin(annotation) or annotation
-        if isinstance(origin, type) and issubclass(origin, RunContextWrapper):
-            names.append(name)
-        elif isinstance(annotation, str) and ("RunContextWrapper" in annotation or "ToolContext" in annotation):
+        if (
+            isinstance(origin, type)
+            and issubclass(origin, RunContextWrapper)
+            or isinstance(annotation, str)
+            and ("RunContextWrapper" in annotation or "ToolContext" in annotation)
+        ):
             names.append(name)
     return names
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -64,7 +65,9 @@ def claim(
     idempotency_key: str | None = None,
     lease_seconds: int | None = None,
 ) -> Request[Verdict]:
-    return Request("POST", "/v1/claim", _read_verdict, _call_body(scope, tool, arguments, idempotency_key, lease_seconds))
+    return Request(
+        "POST", "/v1/claim", _read_verdict, _call_body(scope, tool, arguments, idempotency_key, lease_seconds)
+    )
 
 
 def check(
