@@ -38,15 +38,26 @@ public final class BLASVectorIndex: VectorIndex {
     public func upsert(_ row: IndexRow, in partition: PartitionKey) {
         guard row.vector.count == dimension else { return }
         let key = MatrixKey(partition: partition, group: row.group)
-        let (matrix, previous) = state.withLock { state -> (PartitionMatrix, PartitionMatrix?) in
-            let previous = state.locations[row.id].flatMap { $0 == key ? nil : state.matrices[$0] }
-            let matrix = state.matrices[key] ?? PartitionMatrix(dimension: dimension)
-            state.matrices[key] = matrix
-            state.locations[row.id] = key
-            return (matrix, previous)
+        while true {
+            let (matrix, previous) = state.withLock { state -> (PartitionMatrix, PartitionMatrix?) in
+                let previous = state.locations[row.id].flatMap { $0 == key ? nil : state.matrices[$0] }
+                let matrix = state.matrices[key] ?? PartitionMatrix(dimension: dimension)
+                state.matrices[key] = matrix
+                state.locations[row.id] = key
+                return (matrix, previous)
+            }
+            previous?.state.withLock { $0.remove(id: row.id) }
+            matrix.state.withLock { storage in
+                storage.upsert(row)
+                // Under the matrix lock, as pruning's reset is, so the bound never skips this row.
+                matrix.earliestExpiry.min(row.expiresAtMillis)
+            }
+            // The matrix lock is taken without the map's, so a big scan never stalls other partitions —
+            // but pruning may have dropped this matrix as empty before the row reached it. Once the row
+            // is in, pruning no longer drops it; if it already did, put the row in the matrix now mapped.
+            if state.withLock({ $0.matrices[key] === matrix }) { return }
+            matrix.state.withLock { $0.remove(id: row.id) }
         }
-        previous?.state.withLock { $0.remove(id: row.id) }
-        matrix.state.withLock { $0.upsert(row) }
     }
 
     /// Removes a row.
@@ -77,10 +88,17 @@ public final class BLASVectorIndex: VectorIndex {
     /// Drops expired rows everywhere, and matrices left empty.
     @discardableResult
     public func removeExpired(nowMillis: Int64) -> Int {
-        let all = state.withLock { $0.matrices }
+        // Only matrices holding a row that may have expired, not a copy of the whole map.
+        let due = state.withLock { state in
+            state.matrices.filter { $0.value.earliestExpiry.value <= nowMillis }
+        }
         var removed = 0
-        for (key, matrix) in all {
-            let expired = matrix.state.withLock { $0.removeExpired(nowMillis: nowMillis) }
+        for (key, matrix) in due {
+            let expired = matrix.state.withLock { storage in
+                let expired = storage.removeExpired(nowMillis: nowMillis)
+                matrix.earliestExpiry.reset(to: storage.expiries.min() ?? .max)
+                return expired
+            }
             removed += expired.count
             state.withLock { state in
                 for id in expired where state.locations[id] == key { state.locations[id] = nil }
@@ -143,6 +161,9 @@ public final class BLASVectorIndex: VectorIndex {
 
 private final class PartitionMatrix: Sendable {
     let state: Mutex<Storage>
+    /// No row expires before this (it may be earlier than the true minimum, never later), so pruning
+    /// skips matrices with nothing due.
+    let earliestExpiry = EarliestExpiry()
 
     init(dimension: Int) {
         state = Mutex(Storage(dimension: dimension))
@@ -267,5 +288,31 @@ private final class PartitionMatrix: Sendable {
             }
             return best.map { IndexHit(id: ids[$0.row], score: $0.score) }
         }
+    }
+}
+
+/// A lower bound on a matrix's row expiries, readable without the matrix lock.
+private final class EarliestExpiry: Sendable {
+    private let millis = Atomic<Int64>(.max)
+
+    var value: Int64 { millis.load(ordering: .acquiring) }
+
+    /// Lowers the bound to `candidate` if it is earlier; called holding the matrix lock.
+    func min(_ candidate: Int64) {
+        var current = millis.load(ordering: .relaxed)
+        while candidate < current {
+            let (exchanged, original) = millis.compareExchange(
+                expected: current,
+                desired: candidate,
+                ordering: .acquiringAndReleasing
+            )
+            if exchanged { return }
+            current = original
+        }
+    }
+
+    /// Sets the bound; called holding the matrix lock after a prune of that matrix.
+    func reset(to value: Int64) {
+        millis.store(value, ordering: .releasing)
     }
 }
