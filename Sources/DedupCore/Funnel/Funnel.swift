@@ -5,7 +5,9 @@
 /// text field (number, sign, negation, name, opposite verb, order or role) skips it. A cosine at or above
 /// the duplicate threshold only decides alone when every text field keeps at least
 /// ``minimumFieldOverlap`` of its content words — the cosine is of all text fields joined, so a short
-/// field that differs would drown in a long one; otherwise the pair goes to the verifier.
+/// field that differs would drown in a long one; otherwise the pair goes to the verifier. Below the
+/// borderline band, down to ``FunnelConfiguration/harmlessThreshold``, only a pair whose every field
+/// differs harmlessly is a duplicate.
 ///
 /// The funnel only reads: it looks candidates up through a ``LedgerTransaction`` and the
 /// ``VectorIndex``, and says what it found. Applying the match's status (replay, in progress, takeover)
@@ -76,7 +78,7 @@ struct Funnel: Sendable {
             in: call.partition,
             group: call.signature.identityGroup,
             limit: configuration.candidates,
-            minScore: Float(borderlineThreshold),
+            minScore: Float(min(borderlineThreshold, configuration.harmlessThreshold)),
             nowMillis: nowMillis
         )
         var sawBorderline = false
@@ -88,6 +90,18 @@ struct Funnel: Sendable {
             let diff = SafetyCheck.compare(call.signature, record.signature)
             guard diff.veto == nil else { continue }
             let score = Double(hit.score)
+            if score < borderlineThreshold {
+                // Below the band only a pair the alignment finds harmless in every field is the same.
+                guard diff.isHarmless else { continue }
+                return .match(
+                    record,
+                    layer: .semantic,
+                    score: score,
+                    borderline: false,
+                    reason:
+                        "only harmless differences (case, punctuation, stop words, inflection), identity fields equal"
+                )
+            }
             if score >= duplicateThreshold, diff.fields.count <= 1 || diff.weakestSimilarity >= Self.minimumFieldOverlap
             {
                 return .match(

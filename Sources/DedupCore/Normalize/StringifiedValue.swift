@@ -5,9 +5,9 @@ enum StringifiedValue {
     /// The value `text` spells, or `nil` when it is not a whole array or object literal.
     static func parse(_ text: String) -> JSONValue? {
         guard let first = text.first, let last = text.last,
-            (first == "[" && last == "]") || (first == "{" && last == "}")
+            (first == "[" && last == "]") || (first == "{" && last == "}") || (first == "(" && last == ")")
         else { return nil }
-        if let value = try? JSONParser(maxDepth: 32).parse(text) { return value }
+        if first != "(", let value = try? JSONParser(maxDepth: 32).parse(text) { return value }
         var reader = PythonLiteralReader(Array(text.unicodeScalars))
         guard let value = reader.value(depth: 0), reader.atEnd else { return nil }
         return value

@@ -20,6 +20,9 @@ public struct FieldDiff: Sendable, Hashable {
     public var contentAdded = 0
     /// Content words only the candidate (second) text has.
     public var contentRemoved = 0
+    /// Content words both texts have but in another order ("a dog carrying a man" / "a man carrying a
+    /// dog"): not a veto — rewordings reorder too — but not harmless either.
+    public var moved = 0
     /// Content words (not stop words) in the first text.
     public var contentWordsA = 0
     /// Content words in the second text.
@@ -46,8 +49,9 @@ public struct FieldDiff: Sendable, Hashable {
         return nil
     }
 
-    /// Only harmless differences: case, punctuation, whitespace, stop words, inflection, contractions.
-    public var isHarmless: Bool { veto == nil && contentAdded == 0 && contentRemoved == 0 }
+    /// Only harmless differences: case, punctuation, whitespace, stop words, inflection, contractions;
+    /// the content words the same and in the same order.
+    public var isHarmless: Bool { veto == nil && contentAdded == 0 && contentRemoved == 0 && moved == 0 }
 
     /// Only stop words differ (or nothing does).
     public var stopWordOnly: Bool { isHarmless }
@@ -63,7 +67,7 @@ public struct FieldDiff: Sendable, Hashable {
     /// Whether the fields differ by one content word added or removed on one side only ("a child" /
     /// "a young child"), with at least two content words kept.
     public var addsOneWord: Bool {
-        veto == nil && contentAdded + contentRemoved == 1 && min(contentWordsA, contentWordsB) >= 2
+        veto == nil && moved == 0 && contentAdded + contentRemoved == 1 && min(contentWordsA, contentWordsB) >= 2
     }
 
     /// The diff as named numbers, for a pair model; names are stable.
@@ -71,7 +75,7 @@ public struct FieldDiff: Sendable, Hashable {
         [
             "numbers": Double(numbers), "symbols": Double(symbols), "negations": Double(negations),
             "entities": Double(entities), "order": Double(order), "opposite_verbs": Double(oppositeVerbs),
-            "content_added": Double(contentAdded), "content_removed": Double(contentRemoved),
+            "moved": Double(moved), "content_added": Double(contentAdded), "content_removed": Double(contentRemoved),
             "content_words_a": Double(contentWordsA), "content_words_b": Double(contentWordsB),
             "tokens_a": Double(tokensA), "tokens_b": Double(tokensB),
             "stop_word_only": stopWordOnly ? 1 : 0, "code_differs": codeDiffers ? 1 : 0,

@@ -28,6 +28,9 @@ public enum OppositeActions {
         SafetyCheck.compare(lhs, rhs).veto
     }
 
+    /// Whether `word` is one of the action words of ``pairs``, as written.
+    static func isActionWord(_ word: String) -> Bool { vocabulary.contains(word) }
+
     /// Reduces inflections of the action words, so "enabled", "enables" and "enabling" all read "enable".
     static func stem(_ word: String) -> String {
         if vocabulary.contains(word) { return word }

@@ -40,6 +40,7 @@ public enum SafetyCheck {
         // A token unmatched on both sides has moved, not changed; order checks below judge moves.
         var moved = Multiset(unmatchedA.map(\.key)).intersection(Multiset(unmatchedB.map(\.key)))
         var movedB = moved
+        diff.moved = unmatchedA.filter { isContent($0) && moved.count($0.key) > 0 }.count
         let keysA = Set(a.map(\.key))
         let keysB = Set(b.map(\.key))
         for token in unmatchedA where !moved.remove(token.key) {
@@ -107,12 +108,16 @@ public enum SafetyCheck {
             return tokens.filter(isKeyToken).map(\.key).filter { available.remove($0) }
         }
         if keyed(a, sharedWith: b) != keyed(b, sharedWith: a) { changes += 1 }
-        // 2. The same content words, some of them in exchanged places ("alice pays bob" / "bob pays alice").
-        let contentA = a.filter(isContent).map(\.key)
-        let contentB = b.filter(isContent).map(\.key)
-        if contentA.count == contentB.count, contentA != contentB, Multiset(contentA) == Multiset(contentB) {
-            let differing = contentA.indices.filter { contentA[$0] != contentB[$0] }
-            if differing.count <= 3 { changes += 1 }
+        // 2. The same frame with two or three content words in exchanged places ("alice pays bob" /
+        // "bob pays alice"); a rewording that also changes the frame ("March invoice" / "invoice for
+        // March") is not an exchange.
+        if a.count == b.count {
+            let differing = a.indices.filter { a[$0].key != b[$0].key }
+            if (2...3).contains(differing.count), differing.filter({ isContent(a[$0]) }).count >= 2,
+                Multiset(differing.map { a[$0].key }) == Multiset(differing.map { b[$0].key })
+            {
+                changes += 1
+            }
         }
         // 3. A word governed by one directional preposition in one text and another in the other.
         let rolesA = roles(a)

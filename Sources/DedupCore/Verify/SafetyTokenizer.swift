@@ -62,7 +62,11 @@ public enum SafetyTokenizer {
                 var symbol = String(String.UnicodeScalarView(scalars[index..<end]))
                 symbol = symbol.replacingOccurrences(of: "−", with: "-")
                 // A lone "!" ends a sentence and a lone "/" separates alternatives: punctuation, not signs.
-                if symbol == "!" || symbol == "/" {
+                // A "-" between spaces is a dash unless a number stands next to it ("balance - 100").
+                let spacedDash =
+                    symbol == "-" && end < scalars.count && scalars[end].properties.isWhitespace
+                    && tokens.last?.kind != .number && !nextIsDigit(scalars, after: end)
+                if symbol == "!" || symbol == "/" || spacedDash {
                     sentenceStart = symbol == "!"
                 } else if symbol == "&" {
                     tokens.append(SafetyToken("and", .word))
@@ -76,6 +80,12 @@ public enum SafetyTokenizer {
             index += 1
         }
         return tokens
+    }
+
+    private static func nextIsDigit(_ scalars: [Unicode.Scalar], after index: Int) -> Bool {
+        var position = index
+        while position < scalars.count, scalars[position].properties.isWhitespace { position += 1 }
+        return position < scalars.count && isDigit(scalars[position])
     }
 
     private static func isOperatorPart(_ scalar: Unicode.Scalar) -> Bool {
@@ -97,6 +107,13 @@ public enum SafetyTokenizer {
         let lowered = run.lowercased().replacingOccurrences(of: "’", with: "'")
         if lowered.contains("'") { return contraction(lowered, capitalised: capitalised) }
         if let number = canonicalNumber(lowered) { return [SafetyToken(number, .number)] }
+        // "300ms", "5pm", "500mg": a number and its unit, as if written apart.
+        if let unitStart = lowered.firstIndex(where: { $0.isLetter }), unitStart != lowered.startIndex,
+            let number = canonicalNumber(String(lowered[..<unitStart])),
+            lowered[unitStart...].allSatisfy({ $0.isLetter && $0.isASCII })
+        {
+            return [SafetyToken(number, .number), SafetyToken(String(lowered[unitStart...]), .word)]
+        }
         let hasDigit = lowered.unicodeScalars.contains { ("0"..."9").contains($0) }
         let hasLetter = lowered.unicodeScalars.contains { $0.properties.isAlphabetic }
         if !hasDigit, !lowered.contains(where: { "_.@:/+".contains($0) }) {

@@ -48,16 +48,19 @@ public struct StructuralVerifier: Verifier {
     /// A light suffix stripper: enough to match inflections, never to merge different words' roots.
     static func stem(_ word: String) -> String {
         let action = OppositeActions.stem(word)
-        if action != word { return action }
+        if action != word || OppositeActions.isActionWord(word) { return action }
+        var root = word
         for suffix in ["ing", "ed", "es", "s"] where word.count >= suffix.count + 3 && word.hasSuffix(suffix) {
             if suffix == "s" && word.hasSuffix("ss") { return word }
-            var root = String(word.dropLast(suffix.count))
+            root = String(word.dropLast(suffix.count))
             // "running" → "run", "stopped" → "stop".
             if let last = root.last, root.count >= 4, root.dropLast().last == last, !"aeiou".contains(last) {
                 root.removeLast()
             }
-            return root
+            break
         }
-        return word
+        // A silent final "e" goes too, so "update", "updated" and "updating" share "updat".
+        if root.count >= 4 && root.hasSuffix("e") { root.removeLast() }
+        return root
     }
 }
