@@ -289,6 +289,19 @@ public struct Normalizer: Sendable {
     /// The numbers written in `text` — digits (`1,250` = `1250`) and number words (`two` = `2`) — sorted,
     /// so that rewording around them does not matter.
     static func numerals(in text: String) -> [String] {
-        SafetyTokenizer.tokens(text).filter { $0.kind == .number }.map(\.text).sorted()
+        var numbers: [String] = []
+        for token in SafetyTokenizer.tokens(text) {
+            switch token.kind {
+            case .number: numbers.append(token.text)
+            // The digits inside an identifier count too: "Q3" is not "Q4" (leading zeros aside).
+            case .identifier:
+                for run in token.text.split(whereSeparator: { !("0"..."9").contains($0) }) {
+                    let trimmed = run.drop { $0 == "0" }
+                    numbers.append(trimmed.isEmpty ? "0" : String(trimmed))
+                }
+            case .word, .symbol: break
+            }
+        }
+        return numbers.sorted()
     }
 }

@@ -116,9 +116,12 @@ public enum SafetyTokenizer {
         }
         let hasDigit = lowered.unicodeScalars.contains { ("0"..."9").contains($0) }
         let hasLetter = lowered.unicodeScalars.contains { $0.properties.isAlphabetic }
-        if !hasDigit, !lowered.contains(where: { "_.@:/+".contains($0) }) {
-            // "follow-up", "e-mail": hyphenated words are their parts.
-            let parts = lowered.split(separator: "-").map(String.init)
+        let parts = lowered.split(separator: "-").map(String.init)
+        if !hasDigit, !lowered.contains(where: { "_.@:/+".contains($0) }),
+            !lowered.contains("-") || parts.allSatisfy({ $0.count >= 3 })
+        {
+            // "follow-up", "long-term": hyphenated words are their parts; "worker-a" or "us-east" with a
+            // short part is a name.
             return parts.enumerated()
                 .map { offset, part in
                     if let value = numberWords[part] { return SafetyToken(value, .number) }
