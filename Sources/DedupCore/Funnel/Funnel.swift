@@ -1,5 +1,13 @@
 /// The decision pipeline, cheapest layer first: idempotency key → canonical hash → intent key →
-/// embedding cosine with the identity guard → verifier for the borderline band.
+/// embedding cosine with the identity guard and the safety check → verifier for the borderline band.
+///
+/// Every semantic candidate, at any cosine, passes the ``SafetyCheck`` first: a vetoing difference in any
+/// text field (number, sign, negation, name, opposite verb, order or role) skips it. A cosine at or above
+/// the duplicate threshold only decides alone when every text field keeps at least
+/// ``minimumFieldOverlap`` of its content words — the cosine is of all text fields joined, so a short
+/// field that differs would drown in a long one; otherwise the pair goes to the verifier. Below the
+/// borderline band, down to ``FunnelConfiguration/harmlessThreshold``, only a pair whose every field
+/// differs harmlessly is a duplicate.
 ///
 /// The funnel only reads: it looks candidates up through a ``LedgerTransaction`` and the
 /// ``VectorIndex``, and says what it found. Applying the match's status (replay, in progress, takeover)
@@ -7,6 +15,10 @@
 struct Funnel: Sendable {
     let configuration: FunnelConfiguration
     let index: any VectorIndex
+
+    /// The share of content words every text field must keep for a high cosine to decide alone, when a
+    /// call has several text fields: more than one word in five changed is a changed fact.
+    static let minimumFieldOverlap = 0.8
 
     func evaluate(
         _ call: NormalizedCall,
@@ -66,18 +78,32 @@ struct Funnel: Sendable {
             in: call.partition,
             group: call.signature.identityGroup,
             limit: configuration.candidates,
-            minScore: Float(borderlineThreshold),
+            minScore: Float(min(borderlineThreshold, configuration.harmlessThreshold)),
             nowMillis: nowMillis
         )
         var sawBorderline = false
         for hit in hits {
             guard let record = try await transaction.record(id: hit.id, tenant: call.call.tenant),
                 record.partition == call.partition, record.expiresAt.millis > nowMillis,
-                record.signature.identity == call.signature.identity,
-                !Self.textsConflict(call.signature, record.signature)
+                record.signature.identity == call.signature.identity
             else { continue }
+            let diff = SafetyCheck.compare(call.signature, record.signature)
+            guard diff.veto == nil else { continue }
             let score = Double(hit.score)
-            if score >= duplicateThreshold {
+            if score < borderlineThreshold {
+                // Below the band only a pair the alignment finds harmless in every field is the same.
+                guard diff.isHarmless else { continue }
+                return .match(
+                    record,
+                    layer: .semantic,
+                    score: score,
+                    borderline: false,
+                    reason:
+                        "only harmless differences (case, punctuation, stop words, inflection), identity fields equal"
+                )
+            }
+            if score >= duplicateThreshold, diff.fields.count <= 1 || diff.weakestSimilarity >= Self.minimumFieldOverlap
+            {
                 return .match(
                     record,
                     layer: .semantic,
@@ -108,14 +134,6 @@ struct Funnel: Sendable {
             borderline: sawBorderline,
             reason: sawBorderline ? "borderline candidates judged distinct or unsure" : "no earlier call matches"
         )
-    }
-
-    /// Whether any shared text field names the opposite action in the two calls.
-    static func textsConflict(_ lhs: FieldSignature, _ rhs: FieldSignature) -> Bool {
-        lhs.text.contains { path, text in
-            guard let other = rhs.text[path] else { return false }
-            return OppositeActions.conflict(text, other) != nil
-        }
     }
 
     static func format(_ score: Double) -> String {

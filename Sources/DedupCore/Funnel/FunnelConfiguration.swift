@@ -4,6 +4,11 @@ public struct FunnelConfiguration: Sendable, Hashable {
     public var duplicateThreshold: Double
     /// Cosine at or above which a candidate is borderline and goes to the verifier (default 0.85).
     public var borderlineThreshold: Double
+    /// Cosine at or above which a candidate whose every text field differs only harmlessly (case,
+    /// punctuation, stop words, inflection, contractions — the ``SafetyCheck``'s judgement) is a duplicate
+    /// below the borderline band: the hashing embedder scores `can't` / `cannot` low, the alignment does
+    /// not (default 0.60).
+    public var harmlessThreshold: Double
     /// How many nearest candidates the semantic layer reads from the ledger (default 8).
     public var candidates: Int
     /// What a borderline pair becomes when the verifier is unsure (default `new`: a false duplicate
@@ -15,8 +20,10 @@ public struct FunnelConfiguration: Sendable, Hashable {
         duplicateThreshold: Double = 0.90,
         borderlineThreshold: Double = 0.85,
         candidates: Int = 8,
-        verifierFallback: Decision = .new
+        verifierFallback: Decision = .new,
+        harmlessThreshold: Double = 0.60
     ) {
+        self.harmlessThreshold = harmlessThreshold
         self.duplicateThreshold = duplicateThreshold
         self.borderlineThreshold = borderlineThreshold
         self.candidates = candidates

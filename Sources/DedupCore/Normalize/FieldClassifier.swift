@@ -1,5 +1,9 @@
 /// Decides whether a field is identity (must match exactly) or text (may be reworded).
 ///
+/// Strings that are code (SQL, shell, paths, URLs, regular expressions, JSON, markup — see
+/// ``CodeDetector``) are identity whatever the field is called. A field a policy declares text stays
+/// text, and the safety check then compares code in it exactly.
+///
 /// The defaults lean to identity: a field wrongly taken as text can let two different actions look
 /// alike, while a field wrongly taken as identity only makes a reworded retry look new.
 struct FieldClassifier: Sendable {
@@ -31,6 +35,8 @@ struct FieldClassifier: Sendable {
             return value.stringValue == nil ? .identity : .text
         }
         guard let string = value.stringValue else { return .identity }
+        // Code is identity, also in fields whose names sound like prose (`query`, `script`).
+        if CodeDetector.looksLikeCode(string) { return .identity }
         let name = Normalizer.squashedName(key)
         let words = string.split(separator: " ").count
         if Self.identityKeyHints.contains(name) || name.hasSuffix("id") || name.hasSuffix("ids")

@@ -2,7 +2,9 @@ extension Normalizer {
     /// The version of the normalisation rules. Bump it with every change that alters the canonical form,
     /// keys or signature an existing call normalises to, so ledgers re-key their stored records on open
     /// instead of silently answering `new` to retries of calls made before the change.
-    public static let rulesVersion = 1
+    /// 2: date-time spellings, stringified JSON / Python values and grouped numbers normalised; code is
+    /// identity.
+    public static let rulesVersion = 2
 
     /// What made a call's keys: the rules version plus a digest of everything configurable that changes
     /// them for `tool` (its policy's fields, the volatile list, the semantic budget). Stored with each

@@ -5,8 +5,11 @@ import Foundation
 /// The rules, in order: argument keys sorted; volatile fields (timestamps, request and trace ids,
 /// nonces — the defaults below plus a policy's `ignore` list) dropped; strings NFKC-normalised,
 /// trimmed and whitespace-collapsed; e-mail addresses lower-cased; a string that is exactly a decimal
-/// number (no leading zeros, so `"02139"` stays a string) read as that number; numbers compared by
-/// value (`4999` = `4999.0` = `"4999"`). Every leaf is then classed identity or text.
+/// number (no leading zeros, so `"02139"` stays a string) read as that number, also with thousands
+/// separators (`"1,250"`); numbers compared by value (`4999` = `4999.0` = `"4999"`); `"true"` / `"True"`
+/// read as booleans; strings holding JSON or Python-literal arrays and objects read as those values;
+/// ISO-8601 date-times in their common spellings written one way. Every leaf is then classed identity
+/// or text.
 public struct Normalizer: Sendable {
     /// Field names dropped from every call, compared lower-cased with `_`, `-`, `.` and spaces removed.
     public static let defaultVolatileFields: Set<String> = [
@@ -71,8 +74,14 @@ public struct Normalizer: Sendable {
                 declared: &declaredIdentity
             )
         }
+        // The intent key means "one such action per window": only when every declared identity field
+        // is present, or two calls that both lack a field would merge on the rest.
+        let missing = policy.identityFields.filter { rule in
+            !declaredIdentity.keys.contains { ToolPolicy.matches([rule], path: $0) }
+        }
+        if withinBudget { PolicyFieldWarnings.shared.report(tool: call.tool, missing: missing) }
         let intentKey: String? =
-            policy.identityFields.isEmpty || !withinBudget
+            policy.identityFields.isEmpty || !missing.isEmpty || !withinBudget
             ? nil : StableHash.sha256Hex(call.tool + "\u{1F}" + JSONValue.object(declaredIdentity).canonicalText)
         return NormalizedCall(
             call: call,
@@ -145,6 +154,10 @@ public struct Normalizer: Sendable {
                     }
             )
         case .string(let string):
+            // An array or object the model wrote as a string (JSON or a Python literal) is that value.
+            if let parsed = StringifiedValue.parse(Self.collapseWhitespace(Self.nfkc(string))) {
+                return canonicalize(parsed, path: path, policy: policy, dropped: &dropped)
+            }
             return Self.canonicalString(string)
         case .null, .bool, .number:
             return value
@@ -156,10 +169,40 @@ public struct Normalizer: Sendable {
     static func canonicalString(_ string: String) -> JSONValue {
         let collapsed = collapseWhitespace(nfkc(string))
         if let number = JSONNumber(literal: collapsed) { return .number(number) }
+        if let grouped = withoutThousandsSeparators(collapsed) {
+            if let number = JSONNumber(literal: grouped) { return .number(number) }
+            return .string(grouped)
+        }
+        switch collapsed.lowercased() {
+        case "true": return .bool(true)
+        case "false": return .bool(false)
+        default: break
+        }
         if isEmail(collapsed) { return .string(collapsed.lowercased()) }
+        if let dateTime = DateTimeCanonicalizer.canonical(collapsed) { return .string(dateTime) }
         if let date = DateCanonicalizer.canonical(collapsed) { return .string(date) }
         if isEnumLikeWord(collapsed) { return .string(collapsed.lowercased()) }
         return .string(collapsed)
+    }
+
+    /// `1,250` → `1250`, `$1,250.50` → `$1250.50`: an amount with thousands separators (an optional
+    /// currency sign, 1–3 digits, then groups of exactly three), or `nil` for anything else.
+    static func withoutThousandsSeparators(_ string: String) -> String? {
+        guard string.contains(","), string.utf8.count <= 40 else { return nil }
+        var body = Substring(string)
+        var sign = ""
+        if let first = body.first, "$€£¥".contains(first) {
+            sign = String(first)
+            body = body.dropFirst()
+        }
+        let number = body.prefix { $0 != "." }
+        let fraction = body.dropFirst(number.count)
+        let groups = number.split(separator: ",", omittingEmptySubsequences: false)
+        guard groups.count >= 2, (1...3).contains(groups[0].count), groups.dropFirst().allSatisfy({ $0.count == 3 }),
+            groups.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            fraction.isEmpty || (fraction.count >= 2 && fraction.dropFirst().allSatisfy { $0.isASCII && $0.isNumber })
+        else { return nil }
+        return sign + groups.joined() + fraction
     }
 
     /// One to three words of letters (and hyphens), at most 32 characters — `USD`, `Watercolor`,
@@ -252,24 +295,22 @@ public struct Normalizer: Sendable {
         }
     }
 
-    /// The digit runs in `text`, sorted, so that rewording around them does not matter.
+    /// The numbers written in `text` — digits (`1,250` = `1250`) and number words (`two` = `2`) — sorted,
+    /// so that rewording around them does not matter.
     static func numerals(in text: String) -> [String] {
-        var runs: [String] = []
-        var current: [UInt8] = []
-        func flush() {
-            // Leading zeros do not change the number: "007" and "7" are the same numeral.
-            let trimmed = current.drop(while: { $0 == UInt8(ascii: "0") })
-            runs.append(trimmed.isEmpty ? "0" : String(decoding: trimmed, as: UTF8.self))
-            current.removeAll(keepingCapacity: true)
-        }
-        for byte in text.utf8 {
-            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
-                current.append(byte)
-            } else if !current.isEmpty {
-                flush()
+        var numbers: [String] = []
+        for token in SafetyTokenizer.tokens(text) {
+            switch token.kind {
+            case .number: numbers.append(token.text)
+            // The digits inside an identifier count too: "Q3" is not "Q4" (leading zeros aside).
+            case .identifier:
+                for run in token.text.split(whereSeparator: { !("0"..."9").contains($0) }) {
+                    let trimmed = run.drop { $0 == "0" }
+                    numbers.append(trimmed.isEmpty ? "0" : String(trimmed))
+                }
+            case .word, .symbol: break
             }
         }
-        if !current.isEmpty { flush() }
-        return runs.sorted()
+        return numbers.sorted()
     }
 }

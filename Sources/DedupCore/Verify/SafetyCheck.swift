@@ -1,0 +1,158 @@
+/// The safety check: aligns the two texts of each field token by token and classifies what differs.
+///
+/// Similarity is not sameness. A bag of n-grams cannot see a sign (`+ 100` / `- 100`), a contracted
+/// negation (`can't`), or roles (`from alice to bob` / `from bob to alice`); an alignment can. Harmless
+/// differences — case, punctuation, whitespace, stop words, inflection, expanded contractions — pass;
+/// a number, sign, negation, name or identifier, opposite verb, or a change of order or role vetoes.
+/// Pure functions, no model.
+public enum SafetyCheck {
+    /// Compares every text field of two calls; fields present in one call only are listed unpaired.
+    public static func compare(_ proposed: FieldSignature, _ candidate: FieldSignature) -> PairDiff {
+        var diff = PairDiff()
+        for (path, text) in proposed.text {
+            guard let other = candidate.text[path] else {
+                diff.unpairedFields.append(path)
+                continue
+            }
+            diff.fields[path] = compare(text, other)
+        }
+        diff.unpairedFields += candidate.text.keys.filter { proposed.text[$0] == nil }
+        diff.unpairedFields.sort()
+        return diff
+    }
+
+    /// Compares two values of one text field.
+    public static func compare(_ first: String, _ second: String) -> FieldDiff {
+        var diff = FieldDiff()
+        if CodeDetector.looksLikeCode(first) || CodeDetector.looksLikeCode(second) {
+            // Code is identity: compared exactly after whitespace normalisation, never as prose.
+            diff.codeDiffers = Normalizer.collapseWhitespace(first) != Normalizer.collapseWhitespace(second)
+        }
+        let a = SafetyTokenizer.tokens(first)
+        let b = SafetyTokenizer.tokens(second)
+        diff.tokensA = a.count
+        diff.tokensB = b.count
+        diff.contentWordsA = a.filter(isContent).count
+        diff.contentWordsB = b.filter(isContent).count
+        let (matchedA, matchedB) = TokenAlignment.align(a.map(\.key), b.map(\.key))
+        let unmatchedA = a.indices.filter { !matchedA[$0] }.map { a[$0] }
+        let unmatchedB = b.indices.filter { !matchedB[$0] }.map { b[$0] }
+        // A token unmatched on both sides has moved, not changed; order checks below judge moves.
+        var moved = Multiset(unmatchedA.map(\.key)).intersection(Multiset(unmatchedB.map(\.key)))
+        var movedB = moved
+        diff.moved = unmatchedA.filter { isContent($0) && moved.count($0.key) > 0 }.count
+        let keysA = Set(a.map(\.key))
+        let keysB = Set(b.map(\.key))
+        for token in unmatchedA where !moved.remove(token.key) {
+            classify(token, otherKeys: keysB, into: &diff, added: true)
+        }
+        for token in unmatchedB where !movedB.remove(token.key) {
+            classify(token, otherKeys: keysA, into: &diff, added: false)
+        }
+        diff.negations = abs(a.filter(SafetyLexicon.isNegation).count - b.filter(SafetyLexicon.isNegation).count)
+        diff.oppositeVerbs = oppositeWords(a, b)
+        diff.order = orderChanges(a, b)
+        return diff
+    }
+
+    static func isContent(_ token: SafetyToken) -> Bool {
+        token.kind != .symbol && !SafetyLexicon.isStopWord(token) && !SafetyLexicon.isNegation(token)
+    }
+
+    private static func classify(_ token: SafetyToken, otherKeys: Set<String>, into diff: inout FieldDiff, added: Bool)
+    {
+        switch token.kind {
+        case .number: diff.numbers += 1
+        case .symbol: diff.symbols += 1
+        case .identifier, .word:
+            if token.isEntity && !otherKeys.contains(token.key) { diff.entities += 1 }
+        }
+        guard isContent(token) else { return }
+        if added { diff.contentAdded += 1 } else { diff.contentRemoved += 1 }
+    }
+
+    /// Antonym pairs split across the two texts: one says `enable` (and not `disable`), the other the reverse.
+    static func oppositeWords(_ a: [SafetyToken], _ b: [SafetyToken]) -> Int {
+        let left = wordForms(a)
+        let right = wordForms(b)
+        var count = 0
+        for (first, second) in OppositeActions.pairs + SafetyLexicon.oppositeWords {
+            let (leftFirst, leftSecond) = (left.contains(first), left.contains(second))
+            let (rightFirst, rightSecond) = (right.contains(first), right.contains(second))
+            if (leftFirst && !leftSecond && rightSecond && !rightFirst)
+                || (leftSecond && !leftFirst && rightFirst && !rightSecond)
+            {
+                count += 1
+            }
+        }
+        return count
+    }
+
+    private static func wordForms(_ tokens: [SafetyToken]) -> Set<String> {
+        var forms = Set<String>()
+        for token in tokens where token.kind == .word {
+            forms.insert(token.text)
+            forms.insert(OppositeActions.stem(token.text))
+            forms.insert(StructuralVerifier.stem(token.text))
+        }
+        return forms
+    }
+
+    /// Order and role changes: names and numbers in another order, content words swapping places, or a
+    /// word moving between directional roles (`from X` → `to X`).
+    static func orderChanges(_ a: [SafetyToken], _ b: [SafetyToken]) -> Int {
+        var changes = 0
+        // 1. Names, identifiers and numbers both texts share, in the order each text gives them.
+        func keyed(_ tokens: [SafetyToken], sharedWith other: [SafetyToken]) -> [String] {
+            var available = Multiset(other.filter(isKeyToken).map(\.key))
+            return tokens.filter(isKeyToken).map(\.key).filter { available.remove($0) }
+        }
+        if keyed(a, sharedWith: b) != keyed(b, sharedWith: a) { changes += 1 }
+        // 2. The same frame with two or three content words in exchanged places ("alice pays bob" /
+        // "bob pays alice"); a rewording that also changes the frame ("March invoice" / "invoice for
+        // March") is not an exchange.
+        if a.count == b.count {
+            let differing = a.indices.filter { a[$0].key != b[$0].key }
+            if (2...3).contains(differing.count), differing.filter({ isContent(a[$0]) }).count >= 2,
+                Multiset(differing.map { a[$0].key }) == Multiset(differing.map { b[$0].key })
+            {
+                changes += 1
+            }
+        }
+        // 3. A word governed by one directional preposition in one text and another in the other.
+        let rolesA = roles(a)
+        let rolesB = roles(b)
+        for (word, role) in rolesA {
+            if let other = rolesB[word], other != role { changes += 1 }
+        }
+        return changes
+    }
+
+    private static func isKeyToken(_ token: SafetyToken) -> Bool {
+        token.kind == .number || token.isEntity
+    }
+
+    /// Each content word that occurs once, with the directional preposition governing it, if any:
+    /// the nearest preceding one, skipping determiners and modifiers (at most three tokens back).
+    static func roles(_ tokens: [SafetyToken]) -> [String: String] {
+        let counts = Multiset(tokens.map(\.key))
+        var roles: [String: String] = [:]
+        for (index, token) in tokens.enumerated() where isContent(token) && counts.count(token.key) == 1 {
+            var back = index - 1
+            while back >= 0 && index - back <= 3 {
+                let previous = tokens[back]
+                if previous.kind == .word && SafetyLexicon.directionalRoles.contains(previous.text) {
+                    roles[token.key] = previous.text
+                    break
+                }
+                if previous.kind == .symbol
+                    || (SafetyLexicon.isStopWord(previous) && !SafetyLexicon.determiners.contains(previous.text))
+                {
+                    break
+                }
+                back -= 1
+            }
+        }
+        return roles
+    }
+}

@@ -1,0 +1,70 @@
+import DedupCore
+import Testing
+
+/// Date-times, stringified values, grouped numbers and code, as the normaliser writes them.
+@Suite struct NormalizerCoverageTests {
+    func canonical(_ value: JSONValue, key: String = "v") throws -> JSONValue? {
+        let call = ToolCall(tenant: "t", scope: "s", tool: "x", arguments: [key: value])
+        return try Normalizer().normalize(call).canonicalArguments[key]
+    }
+
+    @Test(arguments: [
+        ("2023-07-10 15:00:00", "2023-07-10T15:00:00"), ("2023-07-10 15:00", "2023-07-10T15:00:00"),
+        ("2023-07-10T15:00", "2023-07-10T15:00:00"), ("2023-04-01T10:00:00Z", "2023-04-01T10:00:00Z"),
+        ("2023-04-01T10:00:00+00:00", "2023-04-01T10:00:00Z"), ("2023-04-01T12:30:00+02:30", "2023-04-01T10:00:00Z"),
+        ("2023-12-31T23:00:00-02:00", "2024-01-01T01:00:00Z"), ("2023-04-01T10:00:00.500Z", "2023-04-01T10:00:00.5Z"),
+        ("2023-07-10", "2023-07-10"),
+    ])
+    func dateTimesMeanOneInstant(_ written: String, _ expected: String) throws {
+        #expect(try canonical(.string(written)) == .string(expected))
+    }
+
+    @Test func offsetLessTimesStayLocalAndImpossibleOnesStayText() throws {
+        #expect(try canonical("2023-07-10T15:00") != canonical("2023-07-10T15:00Z"))
+        #expect(try canonical("2023-02-30T10:00") == .string("2023-02-30T10:00"))
+    }
+
+    @Test func stringifiedValuesAreTheirValues() throws {
+        #expect(try canonical("['a', 'b']") == canonical(["a", "b"]))
+        #expect(try canonical("{'k': True, 'n': None}") == canonical(["k": true, "n": .null]))
+        #expect(try canonical("[1, 2.50]") == canonical([1, 2.5]))
+        #expect(try canonical("False") == .bool(false))
+        #expect(try canonical("[not a list") == .string("[not a list"))
+    }
+
+    @Test func groupedNumbersAreNumbers() throws {
+        #expect(try canonical("1,250") == .number(JSONNumber(1250)))
+        #expect(try canonical("$1,250.50") == .string("$1250.50"))
+        #expect(try canonical("1,25") == .string("1,25"))
+    }
+
+    @Test(arguments: [
+        "SELECT id FROM orders WHERE status = 'paid'", "UPDATE t SET a = 1 WHERE id = 2",
+        "git push --force origin main",
+        "/etc/app/config.yaml", "https://api.example.com/v1/users?active=true", "^ERROR .*timeout$",
+        "<div class=\"a\">x</div>", "kubectl delete pod web -n staging",
+    ])
+    func codeIsRecognised(_ text: String) {
+        #expect(CodeDetector.looksLikeCode(text))
+    }
+
+    @Test(arguments: [
+        "select the best photo from the album", "update the team on the launch", "find the report from March",
+        "delete the old drafts from my folder", "make sure the tests pass",
+    ])
+    func proseIsNotCode(_ text: String) {
+        #expect(!CodeDetector.looksLikeCode(text))
+    }
+
+    @Test func codeInAQueryFieldIsIdentity() throws {
+        let call = ToolCall(
+            tenant: "t",
+            scope: "s",
+            tool: "run_sql",
+            arguments: ["query": "DELETE FROM sessions WHERE user_id = 42"]
+        )
+        let signature = try Normalizer().normalize(call).signature
+        #expect(signature.identity["query"] != nil)
+        #expect(signature.text["query"] == nil)
+    }
+}
