@@ -12,7 +12,10 @@ public enum BundledModels {
     /// The directory of the learned static embedder (`models/static-minilm-v1`), if it can be found.
     public static var staticMiniLMV1: URL? { directory("static-minilm-v1") }
 
-    private static func directory(_ name: String) -> URL? {
+    /// The directory of the calibrated pair verifier (`models/pair-v1`), if it can be found.
+    public static var pairV1: URL? { directory("pair-v1", file: "model.json") }
+
+    private static func directory(_ name: String, file: String = "manifest.json") -> URL? {
         let fileManager = FileManager.default
         let executableDirectory = Bundle.main.executableURL?.deletingLastPathComponent() ?? Bundle.main.bundleURL
         let candidates = [
@@ -20,6 +23,6 @@ public enum BundledModels {
             executableDirectory.appendingPathComponent("agent-dedup_DedupModels.bundle/\(name)"),
             URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(name),
         ]
-        return candidates.first { fileManager.fileExists(atPath: $0.appendingPathComponent("manifest.json").path) }
+        return candidates.first { fileManager.fileExists(atPath: $0.appendingPathComponent(file).path) }
     }
 }

@@ -17,4 +17,12 @@ enum BundledModelsLocator {
         }
         return BundledModels.staticMiniLMV1
     }
+
+    /// The calibrated pair model's directory: `DEDUP_PAIR_MODEL_DIR` if set, else the bundled one.
+    static var pairV1: URL? {
+        if let path = ProcessInfo.processInfo.environment["DEDUP_PAIR_MODEL_DIR"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return BundledModels.pairV1
+    }
 }
