@@ -7,8 +7,9 @@ public import Foundation
 /// 95 % upper bound ≤ δ (default 0.5 %). It judges only what reaches it: identity-guarded candidates that
 /// passed every veto of the funnel, and it never turns a veto into a duplicate.
 public struct PairModelVerifier: LocalVerifier {
-    /// The feature extractor (both embedders).
-    public let features: PairFeatures
+    /// The feature extractor (both embedders); `nil` means the bundled one, loaded on first use so a
+    /// process that never meets a borderline pair never reads the 15 MB learned embedder.
+    public let features: PairFeatures?
     /// The pair model.
     public let model: PairModel
     /// The target false-duplicate rate δ.
@@ -17,7 +18,7 @@ public struct PairModelVerifier: LocalVerifier {
     public let threshold: Double
 
     /// A verifier at target rate `maxFalseDuplicateRate`.
-    public init(features: PairFeatures, model: PairModel, maxFalseDuplicateRate: Double = 0.005) {
+    public init(features: PairFeatures?, model: PairModel, maxFalseDuplicateRate: Double = 0.005) {
         self.features = features
         self.model = model
         self.maxFalseDuplicateRate = maxFalseDuplicateRate
@@ -30,7 +31,7 @@ public struct PairModelVerifier: LocalVerifier {
             throw .model("the bundled pair model models/pair-v1 is missing from this build")
         }
         return PairModelVerifier(
-            features: try shared(),
+            features: nil,
             model: try PairModel.load(from: directory),
             maxFalseDuplicateRate: maxFalseDuplicateRate
         )
@@ -45,13 +46,17 @@ public struct PairModelVerifier: LocalVerifier {
 
     // Loading the learned embedder reads 15 MB; every ledger of a process shares one copy.
     private static let loaded = Result<PairFeatures, DedupError> { () throws(DedupError) in try .bundled() }
-    private static func shared() throws(DedupError) -> PairFeatures { try loaded.get() }
 
     /// Judges the pair with the model.
     public func judge(_ proposed: NormalizedCall, against candidate: CallRecord, score: Double) -> Judgement {
         let structural = StructuralVerifier.judge(proposed.signature, candidate.signature)
         if structural.answer == .distinct { return structural }
-        let probability = model.probability(features.values(proposed.signature, candidate.signature))
+        let extractor: PairFeatures
+        switch features.map({ .success($0) }) ?? Self.loaded {
+        case .success(let loaded): extractor = loaded
+        case .failure(let error): return Judgement(.unsure, "the pair model cannot run: \(error.message)")
+        }
+        let probability = model.probability(extractor.values(proposed.signature, candidate.signature))
         let shown = (probability * 1000).rounded() / 1000
         let percent = (maxFalseDuplicateRate * 10_000).rounded() / 100
         return probability >= threshold
