@@ -44,8 +44,8 @@ let package = Package(
         .target(
             name: "DedupModels",
             path: "models",
-            exclude: ["README.md"],
-            resources: [.copy("hashing-v1")]
+            exclude: ["README.md", "train"],
+            resources: [.copy("hashing-v1"), .copy("static-minilm-v1"), .copy("pair-v1")]
         ),
         .target(
             name: "DedupCore",

@@ -11,7 +11,7 @@ extension ServerConfiguration {
     ///   "api_keys": [{"tenant": "acme", "sha256": "<hex of the key>"}],
     ///   "body_limit_bytes": 1048576, "window_seconds": 86400,
     ///   "lease_seconds": 60, "max_lease_seconds": 3600,
-    ///   "duplicate_threshold": 0.90, "borderline_threshold": 0.85,
+    ///   "duplicate_threshold": 0.90, "borderline_threshold": 0.5, "max_false_duplicate_rate": 0.005,
     ///   "policies": "policies.json",
     ///   "verifier": {"url": "http://127.0.0.1:9000/judge", "timeout_ms": 2000},
     ///   "log_level": "info", "request_timeout_ms": 5000, "body_timeout_ms": 10000,
@@ -21,7 +21,8 @@ extension ServerConfiguration {
     /// ```
     public static let fileKeys: Set<String> = [
         "host", "port", "database", "api_keys", "body_limit_bytes", "window_seconds", "lease_seconds",
-        "max_lease_seconds", "duplicate_threshold", "borderline_threshold", "policies", "verifier", "log_level",
+        "max_lease_seconds", "duplicate_threshold", "borderline_threshold", "max_false_duplicate_rate", "policies",
+        "verifier", "log_level",
         "request_timeout_ms", "body_timeout_ms", "idle_timeout_seconds", "prune_interval_seconds",
         "metrics_token_sha256",
     ]
@@ -71,6 +72,14 @@ extension ServerConfiguration {
         if let lease = try integer("max_lease_seconds", 1...(7 * 86400)) { ledger.maxLease = .seconds(lease) }
         if let duplicate = try threshold("duplicate_threshold") { ledger.funnel.duplicateThreshold = duplicate }
         if let borderline = try threshold("borderline_threshold") { ledger.funnel.borderlineThreshold = borderline }
+        if let delta = try threshold("max_false_duplicate_rate") {
+            // δ of the built-in calibrated verifier; an HTTP "verifier" below replaces it.
+            do {
+                ledger.verifier = try PairModelVerifier.bundled(maxFalseDuplicateRate: delta)
+            } catch {
+                throw fail("max_false_duplicate_rate", "a rate with the bundled pair model (\(error.message))")
+            }
+        }
         if let level = try string("log_level") {
             guard let parsed = Logger.Level(rawValue: level) else { throw fail("log_level", "a swift-log level") }
             logLevel = parsed

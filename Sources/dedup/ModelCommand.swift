@@ -7,7 +7,7 @@ struct ModelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "Inspect or refit the bundled embedder model.",
-        subcommands: [Fit.self, Info.self, Embed.self]
+        subcommands: [Fit.self, Info.self, Embed.self, PairFeaturesCommand.self]
     )
 
     struct Fit: AsyncParsableCommand {

@@ -80,7 +80,7 @@ struct PairsReport {
         lines += [
             "",
             "at the configured thresholds (duplicate \(configured.duplicateThreshold), borderline "
-                + "\(configured.borderlineThreshold), structural verifier):",
+                + "\(configured.borderlineThreshold), built-in calibrated verifier at δ 0.5 %):",
             "  precision \(Self.ratio(real.precision)), recall \(Self.ratio(real.recall)), F1 \(Self.ratio(real.f1)), "
                 + "false-duplicate rate \(Self.percent(real.falseDuplicateRate)) "
                 + "(\(real.falsePositives) of \(real.negatives) distinct pairs)",

@@ -12,7 +12,10 @@ struct ReplayCommand: AsyncParsableCommand {
             One call per line: {"id", "ts": RFC 3339, "tenant"?, "scope", "tool", "arguments", "outcome"?:
             {"status", "result", "error", "retryable"}, "duplicate_of"?}. Calls are sorted by time and claimed
             in a fresh in-memory ledger whose clock is each call's timestamp, so the window and leases behave as
-            they would have live. Where "duplicate_of" labels exist, precision and recall are reported.
+            they would have live. A log line records a call that was executed: a line without "outcome" is taken
+            as completed successfully (with no stored result), so a later repeat of it is a duplicate, not a
+            new attempt after an expired lease. Where "duplicate_of" labels exist, precision and recall are
+            reported.
             """
     )
 
@@ -79,9 +82,12 @@ struct ReplayCommand: AsyncParsableCommand {
             case .new:
                 if let id = verdict.callID {
                     if verdict.attempt > 1 { report.reattempts += 1 } else { entryOfCall[id] = entry.id }
-                    if let outcome = entry.outcome {
-                        _ = try await ledger.complete(tenant: entry.call.tenant, callID: id, outcome)
-                    }
+                    // A logged call was executed; without an outcome it is taken as a success.
+                    _ = try await ledger.complete(
+                        tenant: entry.call.tenant,
+                        callID: id,
+                        entry.outcome ?? .succeeded()
+                    )
                 }
             case .duplicate, .inProgress, .conflict:
                 let original = verdict.callID.flatMap { entryOfCall[$0] }

@@ -88,7 +88,7 @@ import Testing
         #expect(drawn.stdout.contains("false-duplicate rate 33.33%"))
     }
 
-    @Test func replayHonoursRecordedTimeLeasesAndLabels() throws {
+    @Test func replayTakesPlainLinesAsSucceededAndHonoursWindowAndLabels() throws {
         let directory = try TemporaryDirectory()
         let log = directory.path("log.jsonl")
         let lines = [
@@ -99,6 +99,8 @@ import Testing
             #"{"id": "c4", "ts": "2026-11-01T10:06:00Z", "scope": "s", "tool": "charge", "arguments": {"customer": "cus_2", "amount": 5}, "outcome": {"status": "succeeded"}}"#,
             #"{"id": "c5", "ts": "2026-11-03T10:06:00Z", "scope": "s", "tool": "charge", "arguments": {"customer": "cus_2", "amount": 5}}"#,
             #"{"id": "bad", "ts": "yesterday", "scope": "s", "tool": "charge"}"#,
+            #"{"id": "c6", "ts": "2026-11-01T10:10:00Z", "scope": "s", "tool": "charge", "arguments": {"customer": "cus_3", "amount": 5}, "outcome": {"status": "failed", "retryable": true}}"#,
+            #"{"id": "c7", "ts": "2026-11-01T10:11:00Z", "scope": "s", "tool": "charge", "arguments": {"customer": "cus_3", "amount": 5}}"#,
         ]
         try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: log))
         let flaggedPath = directory.path("flagged.jsonl")
@@ -106,18 +108,20 @@ import Testing
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stderr.contains(":6: skipped"))
         let report = try JSONParser().parse(output.stdout)
-        #expect(report["calls"] == 5)
-        // c2 arrives inside c1's 60 s lease (in progress); c3 after it ran out takes the action over;
-        // c5 comes two days later, past the 24 h window.
-        #expect(report["flagged"] == 1)
+        #expect(report["calls"] == 7)
+        // A line without an outcome is a call that was executed: c2 (inside c1's lease) and c3 (after the
+        // lease would have run out) both repeat a completed action; c5 comes two days later, past the 24 h
+        // window. c7 retries c6, whose logged outcome is a retryable failure: a new attempt.
+        #expect(report["flagged"] == 2)
         #expect(report["reattempts"] == 1)
         #expect(report["precision"] == 1)
-        #expect(report["recall"] == 0.5)
+        #expect(report["recall"] == 1)
         let flagged = try String(contentsOfFile: flaggedPath, encoding: .utf8).split(separator: "\n")
-        #expect(flagged.count == 1)
-        let entry = try JSONParser().parse(String(flagged[0]))
-        #expect(entry["id"] == "c2")
-        #expect(entry["decision"] == "in_progress")
+        #expect(flagged.count == 2)
+        let entries = try flagged.map { try JSONParser().parse(String($0)) }
+        #expect(entries.map { $0["id"] } == ["c2", "c3"])
+        #expect(entries.map { $0["decision"] } == ["duplicate", "duplicate"])
+        let entry = entries[0]
         #expect(entry["duplicate_of"] == "c1")
     }
 }

@@ -15,6 +15,8 @@
 struct Funnel: Sendable {
     let configuration: FunnelConfiguration
     let index: any VectorIndex
+    /// Judges candidates in line when the verifier needs no I/O (the built-in pair model).
+    var localVerifier: (any LocalVerifier)? = nil
 
     /// The share of content words every text field must keep for a high cosine to decide alone, when a
     /// call has several text fields: more than one word in five changed is a changed fact.
@@ -114,7 +116,8 @@ struct Funnel: Sendable {
                 )
             }
             sawBorderline = true
-            guard let judgement = judgements[record.id] else { return .needsVerification(record, score: score) }
+            guard let judgement = judgements[record.id] ?? localVerifier?.judge(call, against: record, score: score)
+            else { return .needsVerification(record, score: score) }
             switch judgement.answer {
             case .duplicate:
                 return .match(record, layer: .verifier, score: score, borderline: true, reason: judgement.reason)

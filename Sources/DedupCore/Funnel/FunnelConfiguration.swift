@@ -2,7 +2,9 @@
 public struct FunnelConfiguration: Sendable, Hashable {
     /// Cosine at or above which an identity-equal candidate is a duplicate (default 0.90).
     public var duplicateThreshold: Double
-    /// Cosine at or above which a candidate is borderline and goes to the verifier (default 0.85).
+    /// Cosine at or above which a candidate is borderline and goes to the verifier (default 0.5: the
+    /// calibrated pair model judges rewordings the lexical cosine scores far below 0.85; at most
+    /// ``candidates`` of them per call).
     public var borderlineThreshold: Double
     /// Cosine at or above which a candidate whose every text field differs only harmlessly (case,
     /// punctuation, stop words, inflection, contractions — the ``SafetyCheck``'s judgement) is a duplicate
@@ -18,7 +20,7 @@ public struct FunnelConfiguration: Sendable, Hashable {
     /// A configuration; every parameter has the documented default.
     public init(
         duplicateThreshold: Double = 0.90,
-        borderlineThreshold: Double = 0.85,
+        borderlineThreshold: Double = 0.5,
         candidates: Int = 8,
         verifierFallback: Decision = .new,
         harmlessThreshold: Double = 0.60

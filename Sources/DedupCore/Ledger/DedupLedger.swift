@@ -33,7 +33,11 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
         self.configuration = configuration
         self.embedder = embedder
         self.index = BLASVectorIndex(dimension: embedder.dimension)
-        self.funnel = Funnel(configuration: configuration.funnel, index: index)
+        self.funnel = Funnel(
+            configuration: configuration.funnel,
+            index: index,
+            localVerifier: configuration.verifier as? any LocalVerifier
+        )
         try await VersionRefresh(normalizer: configuration.normalizer, embedder: embedder, logger: configuration.logger)
             .run(on: store, nowMillis: configuration.clock().millis)
         if store.indexCatchUp == .global {

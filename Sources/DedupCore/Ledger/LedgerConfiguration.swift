@@ -14,7 +14,7 @@ public struct LedgerConfiguration: Sendable {
     public var funnel: FunnelConfiguration
     /// Normalisation rules and per-tool policies.
     public var normalizer: Normalizer
-    /// Judges borderline pairs (default: ``StructuralVerifier``).
+    /// Judges borderline pairs (default: the calibrated ``PairModelVerifier`` at δ = 0.5 %).
     public var verifier: any Verifier
     /// The current time; tests and `dedup replay` substitute their own clock.
     public var clock: @Sendable () -> Date
@@ -29,7 +29,7 @@ public struct LedgerConfiguration: Sendable {
         maxLease: Duration = .seconds(3600),
         funnel: FunnelConfiguration = FunnelConfiguration(),
         normalizer: Normalizer = Normalizer(),
-        verifier: any Verifier = StructuralVerifier(),
+        verifier: any Verifier = PairModelVerifier.builtIn,
         clock: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "agent-dedup.ledger", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {

@@ -1,0 +1,76 @@
+/// The named features of a candidate pair that the calibrated pair model reads.
+///
+/// Features are computed here and only here: `dedup model pair-features` writes them for training, and
+/// the verifier computes the same values at run time, so Swift and the Python trainer never disagree on
+/// a feature. Each feature has a stable name; a model file lists the names it expects, and new features
+/// (e.g. the safety check's diff counts) are appended under new names without breaking older models.
+public struct PairFeatures: Sendable {
+    /// Every feature this build can compute, in a stable order.
+    public static let names = [
+        "hash_cos_min", "hash_cos_mean", "learned_cos_min", "learned_cos_mean", "length_ratio_min",
+        "tokens_min", "tokens_max", "structural_duplicate", "structural_distinct", "identity_equal",
+        "text_fields_equal", "text_field_count",
+    ]
+
+    /// The lexical embedder (per-field cosines).
+    public let hashing: HashingEmbedder
+    /// The learned embedder (per-field cosines).
+    public let learned: StaticEmbedder
+
+    /// A feature extractor over both embedders.
+    public init(hashing: HashingEmbedder, learned: StaticEmbedder) {
+        self.hashing = hashing
+        self.learned = learned
+    }
+
+    /// Both bundled embedders.
+    public static func bundled() throws(DedupError) -> PairFeatures {
+        PairFeatures(hashing: try HashingEmbedder.bundled(), learned: try StaticEmbedder.bundled())
+    }
+
+    /// The features of `proposed` against `candidate`, by name.
+    ///
+    /// Text fields are compared one by one (a pair is only as alike as its least alike field), over the
+    /// fields both calls have; a field with no embeddable text on either side counts as cosine 0.
+    public func values(_ proposed: FieldSignature, _ candidate: FieldSignature) -> [String: Double] {
+        let shared = proposed.text.keys.filter { candidate.text[$0] != nil }.sorted()
+        var hashCosines: [Double] = []
+        var learnedCosines: [Double] = []
+        var lengthRatios: [Double] = []
+        var tokenCounts: [Int] = []
+        for path in shared {
+            let mine = proposed.text[path]!
+            let theirs = candidate.text[path]!
+            hashCosines.append(Self.cosine(hashing.embed(text: mine), hashing.embed(text: theirs)))
+            learnedCosines.append(Self.cosine(learned.embed(text: mine), learned.embed(text: theirs)))
+            let (myWords, theirWords) = (TextFeatures.words(mine).count, TextFeatures.words(theirs).count)
+            lengthRatios.append(
+                max(myWords, theirWords) == 0 ? 1 : Double(min(myWords, theirWords)) / Double(max(myWords, theirWords))
+            )
+            tokenCounts += [myWords, theirWords]
+        }
+        let judgement = StructuralVerifier.judge(proposed, candidate)
+        func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
+        return [
+            "hash_cos_min": hashCosines.min() ?? 0,
+            "hash_cos_mean": mean(hashCosines),
+            "learned_cos_min": learnedCosines.min() ?? 0,
+            "learned_cos_mean": mean(learnedCosines),
+            "length_ratio_min": lengthRatios.min() ?? 0,
+            "tokens_min": Double(tokenCounts.min() ?? 0),
+            "tokens_max": Double(tokenCounts.max() ?? 0),
+            "structural_duplicate": judgement.answer == .duplicate ? 1 : 0,
+            "structural_distinct": judgement.answer == .distinct ? 1 : 0,
+            "identity_equal": proposed.identity == candidate.identity ? 1 : 0,
+            "text_fields_equal": Set(proposed.text.keys) == Set(candidate.text.keys) ? 1 : 0,
+            "text_field_count": Double(shared.count),
+        ]
+    }
+
+    static func cosine(_ lhs: [Float], _ rhs: [Float]) -> Double {
+        guard lhs.count == rhs.count, !lhs.isEmpty else { return 0 }
+        var dot: Float = 0
+        for index in lhs.indices { dot += lhs[index] * rhs[index] }
+        return Double(dot)
+    }
+}

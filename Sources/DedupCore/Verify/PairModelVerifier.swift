@@ -1,0 +1,66 @@
+public import Foundation
+
+/// The built-in verifier: the calibrated ``PairModel`` over ``PairFeatures``, thresholded at a target
+/// false-duplicate rate δ rather than at a raw cosine.
+///
+/// The threshold is the lowest P(duplicate) whose false-duplicate rate on held-out calibration pairs has a
+/// 95 % upper bound ≤ δ (default 0.5 %). It judges only what reaches it: identity-guarded candidates that
+/// passed every veto of the funnel, and it never turns a veto into a duplicate.
+public struct PairModelVerifier: LocalVerifier {
+    /// The feature extractor (both embedders); `nil` means the bundled one, loaded on first use so a
+    /// process that never meets a borderline pair never reads the 15 MB learned embedder.
+    public let features: PairFeatures?
+    /// The pair model.
+    public let model: PairModel
+    /// The target false-duplicate rate δ.
+    public let maxFalseDuplicateRate: Double
+    /// The P(duplicate) threshold for δ.
+    public let threshold: Double
+
+    /// A verifier at target rate `maxFalseDuplicateRate`.
+    public init(features: PairFeatures?, model: PairModel, maxFalseDuplicateRate: Double = 0.005) {
+        self.features = features
+        self.model = model
+        self.maxFalseDuplicateRate = maxFalseDuplicateRate
+        self.threshold = model.threshold(forMaxFalseDuplicateRate: maxFalseDuplicateRate)
+    }
+
+    /// The bundled embedders and `models/pair-v1`, at δ = `maxFalseDuplicateRate`.
+    public static func bundled(maxFalseDuplicateRate: Double = 0.005) throws(DedupError) -> PairModelVerifier {
+        guard let directory = BundledModelsLocator.pairV1 else {
+            throw .model("the bundled pair model models/pair-v1 is missing from this build")
+        }
+        return PairModelVerifier(
+            features: nil,
+            model: try PairModel.load(from: directory),
+            maxFalseDuplicateRate: maxFalseDuplicateRate
+        )
+    }
+
+    /// The default verifier at δ = 0.5 %: the pair model, or the ``StructuralVerifier`` in a build that
+    /// lacks the bundled models (a default argument cannot throw; `dedup serve` loads the model explicitly
+    /// and fails loudly instead).
+    public static var builtIn: any Verifier {
+        (try? bundled()) ?? StructuralVerifier()
+    }
+
+    // Loading the learned embedder reads 15 MB; every ledger of a process shares one copy.
+    private static let loaded = Result<PairFeatures, DedupError> { () throws(DedupError) in try .bundled() }
+
+    /// Judges the pair with the model.
+    public func judge(_ proposed: NormalizedCall, against candidate: CallRecord, score: Double) -> Judgement {
+        let structural = StructuralVerifier.judge(proposed.signature, candidate.signature)
+        if structural.answer == .distinct { return structural }
+        let extractor: PairFeatures
+        switch features.map({ .success($0) }) ?? Self.loaded {
+        case .success(let loaded): extractor = loaded
+        case .failure(let error): return Judgement(.unsure, "the pair model cannot run: \(error.message)")
+        }
+        let probability = model.probability(extractor.values(proposed.signature, candidate.signature))
+        let shown = (probability * 1000).rounded() / 1000
+        let percent = (maxFalseDuplicateRate * 10_000).rounded() / 100
+        return probability >= threshold
+            ? Judgement(.duplicate, "P(duplicate) \(shown) ≥ \(threshold) (δ \(percent) %)")
+            : Judgement(.distinct, "P(duplicate) \(shown) < \(threshold) (δ \(percent) %)")
+    }
+}

@@ -1,0 +1,196 @@
+"""Train the calibrated pair verifier (models/pair-v1/model.json) on features Swift computes.
+
+Input: the output of ``dedup model pair-features bench/data/pairs.jsonl`` (one JSON line per pair).
+Pairs are split by *source group* (the ``source`` before ``#``: one original tool call and everything
+derived from it), so no call appears in two splits: 20 % of groups are the test split, never seen in
+training or calibration. On the other 80 %, 5-fold group cross-validation gives every pair a probability
+from a model that did not see it; those out-of-fold probabilities form the calibration curve: for each
+threshold, the false duplicates among all distinct calibration pairs and the Wilson 95 % upper bound of
+that rate. Swift maps a target rate δ to the lowest threshold whose upper bound is ≤ δ. The shipped
+logistic regression is then fitted on all 80 %.
+
+Only *eligible* pairs (those the funnel would ask the verifier about) are fitted; ineligible distinct pairs
+still count in the false-duplicate denominator, as they do in ``dedup bench pairs``.
+
+Run (from the repository root)::
+
+    swift build --product dedup
+    .build/debug/dedup model pair-features bench/data/pairs.jsonl > .build/pair-features.jsonl
+    .build/venv-models/bin/python models/train/pair_model.py .build/pair-features.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+FEATURES = [
+    "hash_cos_min",
+    "hash_cos_mean",
+    "learned_cos_min",
+    "learned_cos_mean",
+    "length_ratio_min",
+    "tokens_min",
+    "tokens_max",
+    "structural_duplicate",
+    "structural_distinct",
+    "text_field_count",
+]
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One labelled pair with its Swift-computed features."""
+
+    id: str
+    group: str
+    category: str
+    duplicate: bool
+    eligible: bool
+    x: tuple[float, ...]
+
+
+def load(path: Path) -> list[Pair]:
+    """Reads `dedup model pair-features` output."""
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        group = (row["source"] or row["id"]).split("#")[0]
+        x = tuple(float(row["features"][name]) for name in FEATURES)
+        pairs.append(Pair(row["id"], group, row["category"], row["duplicate"], row["eligible"], x))
+    return pairs
+
+
+def is_test_group(group: str) -> bool:
+    """A stable 20 % of source groups, chosen by hash (no randomness to seed)."""
+    return int(hashlib.sha256(group.encode()).hexdigest()[:8], 16) % 5 == 0
+
+
+def wilson_upper(errors: int, total: int, z: float = 1.959964) -> float:
+    """The upper end of the Wilson 95 % interval of a rate."""
+    if total == 0:
+        return 1.0
+    p = errors / total
+    centre = p + z * z / (2 * total)
+    margin = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total))
+    return min(1.0, (centre + margin) / (1 + z * z / total))
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> tuple[LogisticRegression, np.ndarray, np.ndarray]:
+    """A standardised logistic regression; returns the model and the standardisation."""
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1
+    model = LogisticRegression(C=1.0, max_iter=2000)
+    model.fit((x - mean) / scale, y)
+    return model, mean, scale
+
+
+def predict(model: LogisticRegression, mean: np.ndarray, scale: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """P(duplicate) for each row."""
+    return model.predict_proba((x - mean) / scale)[:, 1]
+
+
+def curve(probabilities: np.ndarray, labels: np.ndarray, negatives: int) -> list[dict[str, float]]:
+    """False duplicates and their Wilson upper bound at thresholds 0.00 … 1.00."""
+    points = []
+    for step in range(101):
+        threshold = step / 100
+        errors = int(((probabilities >= threshold) & ~labels).sum())
+        found = int(((probabilities >= threshold) & labels).sum())
+        points.append(
+            {
+                "threshold": threshold,
+                "false_duplicates": errors,
+                "negatives": negatives,
+                "true_duplicates": found,
+                "upper": round(wilson_upper(errors, negatives), 6),
+            }
+        )
+    return points
+
+
+def threshold_for(points: list[dict[str, float]], delta: float) -> float:
+    """The lowest threshold whose upper bound is ≤ δ (above 1 when none is: never a duplicate)."""
+    return next((point["threshold"] for point in points if point["upper"] <= delta), 1.01)
+
+
+def main() -> None:
+    """Trains, calibrates, evaluates on the test split and writes the model."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("features", type=Path)
+    parser.add_argument("--out", type=Path, default=REPO / "models" / "pair-v1")
+    parser.add_argument("--pairs", type=Path, default=REPO / "bench" / "data" / "pairs.jsonl")
+    parser.add_argument(
+        "--test-out", type=Path, default=REPO / ".build" / "pairs-test.jsonl", help="the test split, for dedup bench"
+    )
+    args = parser.parse_args()
+    pairs = load(args.features)
+    rest = [pair for pair in pairs if not is_test_group(pair.group)]
+    test = [pair for pair in pairs if is_test_group(pair.group)]
+    fitted = [pair for pair in rest if pair.eligible]
+    x = np.array([pair.x for pair in fitted])
+    y = np.array([pair.duplicate for pair in fitted])
+    groups = [pair.group for pair in fitted]
+    out_of_fold = np.zeros(len(fitted))
+    for train_index, held_index in GroupKFold(n_splits=5).split(x, y, groups):
+        model, mean, scale = fit(x[train_index], y[train_index])
+        out_of_fold[held_index] = predict(model, mean, scale, x[held_index])
+    negatives = sum(not pair.duplicate for pair in rest)
+    points = curve(out_of_fold, y, negatives)
+    model, mean, scale = fit(x, y)
+    document = {
+        "name": "pair-logistic",
+        "version": "1.0.0",
+        "kind": "logistic_regression",
+        "features": FEATURES,
+        "mean": [round(float(v), 9) for v in mean],
+        "scale": [round(float(v), 9) for v in scale],
+        "weights": [round(float(v), 9) for v in model.coef_[0]],
+        "bias": round(float(model.intercept_[0]), 9),
+        "calibration": points,
+        "training": {
+            "pairs": "bench/data/pairs.jsonl, source groups not in the test split (sha256(group) % 5 != 0)",
+            "fitted_pairs": len(fitted),
+            "calibration_negatives": negatives,
+            "calibration": "5-fold GroupKFold out-of-fold probabilities; Wilson 95 % upper bound",
+            "licences": "features only (cosines, counts, flags); bench/data/pairs.jsonl, see bench/README.md",
+        },
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "model.json").write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    test_ids = {pair.id for pair in test}
+    lines = [line for line in args.pairs.read_text(encoding="utf-8").splitlines() if json.loads(line)["id"] in test_ids]
+    args.test_out.parent.mkdir(parents=True, exist_ok=True)
+    args.test_out.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    report(model, mean, scale, test, points)
+
+
+def report(
+    model: LogisticRegression, mean: np.ndarray, scale: np.ndarray, test: list[Pair], points: list[dict[str, float]]
+) -> None:
+    """Prints test-split metrics of the verifier alone at δ = 0.5 % (exact layers are Swift's)."""
+    threshold = threshold_for(points, 0.005)
+    eligible = [pair for pair in test if pair.eligible]
+    p = predict(model, mean, scale, np.array([pair.x for pair in eligible]))
+    called = {pair.id for pair, value in zip(eligible, p) if value >= threshold}
+    reworded = [pair for pair in test if pair.category == "reworded_text"]
+    negatives = [pair for pair in test if not pair.duplicate]
+    false = sum(pair.id in called for pair in negatives)
+    print(f"threshold at delta 0.5%: {threshold}")
+    print(f"test pairs {len(test)}, eligible {len(eligible)}, negatives {len(negatives)}")
+    print(f"reworded_text recall (verifier): {sum(pair.id in called for pair in reworded)}/{len(reworded)}")
+    print(f"false duplicates (verifier): {false}/{len(negatives)} upper {wilson_upper(false, len(negatives)):.4f}")
+
+
+if __name__ == "__main__":
+    main()
