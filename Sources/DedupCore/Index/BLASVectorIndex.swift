@@ -46,7 +46,10 @@ public final class BLASVectorIndex: VectorIndex {
             return (matrix, previous)
         }
         previous?.state.withLock { $0.remove(id: row.id) }
-        matrix.state.withLock { $0.upsert(row) }
+        // A prune may drop the matrix between the two locks; it marks the matrix retired under the
+        // matrix lock, so the insert sees that and starts over with a fresh matrix instead of orphaning
+        // the row (counted, never found).
+        guard matrix.upsert(row) else { return upsert(row, in: partition) }
     }
 
     /// Removes a row.
@@ -77,16 +80,19 @@ public final class BLASVectorIndex: VectorIndex {
     /// Drops expired rows everywhere, and matrices left empty.
     @discardableResult
     public func removeExpired(nowMillis: Int64) -> Int {
-        let all = state.withLock { $0.matrices }
+        // Only matrices holding an expired row, not a copy of the whole map (which the first drop of an
+        // empty matrix below would otherwise force, every prune).
+        let due = state.withLock { state in
+            state.matrices.filter { $0.value.earliestExpiry.load(ordering: .relaxed) <= nowMillis }
+                .map { ($0.key, $0.value) }
+        }
         var removed = 0
-        for (key, matrix) in all {
-            let expired = matrix.state.withLock { $0.removeExpired(nowMillis: nowMillis) }
+        for (key, matrix) in due {
+            let expired = matrix.removeExpired(nowMillis: nowMillis)
             removed += expired.count
             state.withLock { state in
                 for id in expired where state.locations[id] == key { state.locations[id] = nil }
-                if state.matrices[key] === matrix, matrix.state.withLock({ $0.ids.isEmpty }) {
-                    state.matrices[key] = nil
-                }
+                if state.matrices[key] === matrix, matrix.retireIfEmpty() { state.matrices[key] = nil }
             }
         }
         return removed
@@ -143,9 +149,39 @@ public final class BLASVectorIndex: VectorIndex {
 
 private final class PartitionMatrix: Sendable {
     let state: Mutex<Storage>
+    /// No row expires before this (a lower bound, exact after a prune), read without the lock so a
+    /// prune skips matrices with nothing to drop.
+    let earliestExpiry = Atomic<Int64>(.max)
 
     init(dimension: Int) {
         state = Mutex(Storage(dimension: dimension))
+    }
+
+    /// Inserts or replaces `row`; false when a prune has retired this matrix and the caller must use a new one.
+    func upsert(_ row: IndexRow) -> Bool {
+        state.withLock { storage in
+            guard !storage.retired else { return false }
+            storage.upsert(row)
+            earliestExpiry.store(min(earliestExpiry.load(ordering: .relaxed), row.expiresAtMillis), ordering: .relaxed)
+            return true
+        }
+    }
+
+    /// Drops rows expired at `nowMillis` and returns their ids.
+    func removeExpired(nowMillis: Int64) -> [String] {
+        state.withLock { storage in
+            let expired = storage.removeExpired(nowMillis: nowMillis)
+            earliestExpiry.store(storage.expiries.min() ?? .max, ordering: .relaxed)
+            return expired
+        }
+    }
+
+    /// Marks an empty matrix retired (no insert lands in it afterwards); true if it was empty.
+    func retireIfEmpty() -> Bool {
+        state.withLock { storage in
+            if storage.ids.isEmpty { storage.retired = true }
+            return storage.retired
+        }
     }
 
     struct Storage {
@@ -155,6 +191,8 @@ private final class PartitionMatrix: Sendable {
         var expiries: [Int64] = []
         var rowOfID: [String: Int] = [:]
         var scores: [Float] = []
+        /// Set once a prune has dropped this matrix from the map.
+        var retired = false
 
         init(dimension: Int) {
             self.dimension = dimension
