@@ -38,18 +38,26 @@ public final class BLASVectorIndex: VectorIndex {
     public func upsert(_ row: IndexRow, in partition: PartitionKey) {
         guard row.vector.count == dimension else { return }
         let key = MatrixKey(partition: partition, group: row.group)
-        let (matrix, previous) = state.withLock { state -> (PartitionMatrix, PartitionMatrix?) in
-            let previous = state.locations[row.id].flatMap { $0 == key ? nil : state.matrices[$0] }
-            let matrix = state.matrices[key] ?? PartitionMatrix(dimension: dimension)
-            state.matrices[key] = matrix
-            state.locations[row.id] = key
-            return (matrix, previous)
+        while true {
+            let (matrix, previous) = state.withLock { state -> (PartitionMatrix, PartitionMatrix?) in
+                let previous = state.locations[row.id].flatMap { $0 == key ? nil : state.matrices[$0] }
+                let matrix = state.matrices[key] ?? PartitionMatrix(dimension: dimension)
+                state.matrices[key] = matrix
+                state.locations[row.id] = key
+                return (matrix, previous)
+            }
+            previous?.state.withLock { $0.remove(id: row.id) }
+            matrix.state.withLock { storage in
+                storage.upsert(row)
+                // Under the matrix lock, as pruning's reset is, so the bound never skips this row.
+                matrix.earliestExpiry.min(row.expiresAtMillis)
+            }
+            // The matrix lock is taken without the map's, so a big scan never stalls other partitions —
+            // but pruning may have dropped this matrix as empty before the row reached it. Once the row
+            // is in, pruning no longer drops it; if it already did, put the row in the matrix now mapped.
+            if state.withLock({ $0.matrices[key] === matrix }) { return }
+            matrix.state.withLock { $0.remove(id: row.id) }
         }
-        previous?.state.withLock { $0.remove(id: row.id) }
-        // A prune may drop the matrix between the two locks; it marks the matrix retired under the
-        // matrix lock, so the insert sees that and starts over with a fresh matrix instead of orphaning
-        // the row (counted, never found).
-        guard matrix.upsert(row) else { return upsert(row, in: partition) }
     }
 
     /// Removes a row.
@@ -80,19 +88,23 @@ public final class BLASVectorIndex: VectorIndex {
     /// Drops expired rows everywhere, and matrices left empty.
     @discardableResult
     public func removeExpired(nowMillis: Int64) -> Int {
-        // Only matrices holding an expired row, not a copy of the whole map (which the first drop of an
-        // empty matrix below would otherwise force, every prune).
+        // Only matrices holding a row that may have expired, not a copy of the whole map.
         let due = state.withLock { state in
-            state.matrices.filter { $0.value.earliestExpiry.load(ordering: .relaxed) <= nowMillis }
-                .map { ($0.key, $0.value) }
+            state.matrices.filter { $0.value.earliestExpiry.value <= nowMillis }
         }
         var removed = 0
         for (key, matrix) in due {
-            let expired = matrix.removeExpired(nowMillis: nowMillis)
+            let expired = matrix.state.withLock { storage in
+                let expired = storage.removeExpired(nowMillis: nowMillis)
+                matrix.earliestExpiry.reset(to: storage.expiries.min() ?? .max)
+                return expired
+            }
             removed += expired.count
             state.withLock { state in
                 for id in expired where state.locations[id] == key { state.locations[id] = nil }
-                if state.matrices[key] === matrix, matrix.retireIfEmpty() { state.matrices[key] = nil }
+                if state.matrices[key] === matrix, matrix.state.withLock({ $0.ids.isEmpty }) {
+                    state.matrices[key] = nil
+                }
             }
         }
         return removed
@@ -149,39 +161,12 @@ public final class BLASVectorIndex: VectorIndex {
 
 private final class PartitionMatrix: Sendable {
     let state: Mutex<Storage>
-    /// No row expires before this (a lower bound, exact after a prune), read without the lock so a
-    /// prune skips matrices with nothing to drop.
-    let earliestExpiry = Atomic<Int64>(.max)
+    /// No row expires before this (it may be earlier than the true minimum, never later), so pruning
+    /// skips matrices with nothing due.
+    let earliestExpiry = EarliestExpiry()
 
     init(dimension: Int) {
         state = Mutex(Storage(dimension: dimension))
-    }
-
-    /// Inserts or replaces `row`; false when a prune has retired this matrix and the caller must use a new one.
-    func upsert(_ row: IndexRow) -> Bool {
-        state.withLock { storage in
-            guard !storage.retired else { return false }
-            storage.upsert(row)
-            earliestExpiry.store(min(earliestExpiry.load(ordering: .relaxed), row.expiresAtMillis), ordering: .relaxed)
-            return true
-        }
-    }
-
-    /// Drops rows expired at `nowMillis` and returns their ids.
-    func removeExpired(nowMillis: Int64) -> [String] {
-        state.withLock { storage in
-            let expired = storage.removeExpired(nowMillis: nowMillis)
-            earliestExpiry.store(storage.expiries.min() ?? .max, ordering: .relaxed)
-            return expired
-        }
-    }
-
-    /// Marks an empty matrix retired (no insert lands in it afterwards); true if it was empty.
-    func retireIfEmpty() -> Bool {
-        state.withLock { storage in
-            if storage.ids.isEmpty { storage.retired = true }
-            return storage.retired
-        }
     }
 
     struct Storage {
@@ -191,8 +176,6 @@ private final class PartitionMatrix: Sendable {
         var expiries: [Int64] = []
         var rowOfID: [String: Int] = [:]
         var scores: [Float] = []
-        /// Set once a prune has dropped this matrix from the map.
-        var retired = false
 
         init(dimension: Int) {
             self.dimension = dimension
@@ -305,5 +288,31 @@ private final class PartitionMatrix: Sendable {
             }
             return best.map { IndexHit(id: ids[$0.row], score: $0.score) }
         }
+    }
+}
+
+/// A lower bound on a matrix's row expiries, readable without the matrix lock.
+private final class EarliestExpiry: Sendable {
+    private let millis = Atomic<Int64>(.max)
+
+    var value: Int64 { millis.load(ordering: .acquiring) }
+
+    /// Lowers the bound to `candidate` if it is earlier; called holding the matrix lock.
+    func min(_ candidate: Int64) {
+        var current = millis.load(ordering: .relaxed)
+        while candidate < current {
+            let (exchanged, original) = millis.compareExchange(
+                expected: current,
+                desired: candidate,
+                ordering: .acquiringAndReleasing
+            )
+            if exchanged { return }
+            current = original
+        }
+    }
+
+    /// Sets the bound; called holding the matrix lock after a prune of that matrix.
+    func reset(to value: Int64) {
+        millis.store(value, ordering: .releasing)
     }
 }
