@@ -109,6 +109,9 @@ public final class ServerMetrics: Sendable {
 }
 
 /// Wraps the configured verifier to count its calls and answers.
+///
+/// Use ``metered(_:metrics:)``: a verifier that judges in line (``LocalVerifier``, such as the built-in
+/// pair model) stays one, so the funnel keeps judging every candidate in a single pass.
 public struct MeteredVerifier: Verifier {
     let base: any Verifier
     let metrics: ServerMetrics
@@ -119,15 +122,37 @@ public struct MeteredVerifier: Verifier {
         self.metrics = metrics
     }
 
+    /// `base`, counted by `metrics`, keeping its in-line judging if it has it.
+    public static func metered(_ base: any Verifier, metrics: ServerMetrics) -> any Verifier {
+        if let local = base as? any LocalVerifier { return MeteredLocalVerifier(base: local, metrics: metrics) }
+        return MeteredVerifier(base, metrics: metrics)
+    }
+
     /// Asks the wrapped verifier.
     public func verify(_ proposed: NormalizedCall, against candidate: CallRecord, score: Double) async -> Judgement {
         let start = ContinuousClock.now
         let judgement = await base.verify(proposed, against: candidate, score: score)
-        let elapsed = ContinuousClock.now - start
-        metrics.recordVerifier(
-            judgement,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        )
+        metrics.recordVerifier(judgement, seconds: start.secondsElapsed)
         return judgement
+    }
+}
+
+/// ``MeteredVerifier`` for a verifier that judges in line.
+struct MeteredLocalVerifier: LocalVerifier {
+    let base: any LocalVerifier
+    let metrics: ServerMetrics
+
+    func judge(_ proposed: NormalizedCall, against candidate: CallRecord, score: Double) -> Judgement {
+        let start = ContinuousClock.now
+        let judgement = base.judge(proposed, against: candidate, score: score)
+        metrics.recordVerifier(judgement, seconds: start.secondsElapsed)
+        return judgement
+    }
+}
+
+extension ContinuousClock.Instant {
+    fileprivate var secondsElapsed: Double {
+        let elapsed = ContinuousClock.now - self
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }

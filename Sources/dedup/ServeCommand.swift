@@ -71,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
         openblas_set_num_threads(1)
         let metrics = ServerMetrics()
         var ledgerConfiguration = configuration.ledger
-        ledgerConfiguration.verifier = MeteredVerifier(ledgerConfiguration.verifier, metrics: metrics)
+        ledgerConfiguration.verifier = MeteredVerifier.metered(ledgerConfiguration.verifier, metrics: metrics)
         ledgerConfiguration.logger = logger
         let database = configuration.database
         if database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") {

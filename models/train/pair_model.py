@@ -43,6 +43,11 @@ FEATURES = [
     "structural_duplicate",
     "structural_distinct",
     "text_field_count",
+    # The safety check's alignment: what changed, not only how alike the texts read.
+    "diff_content_changed",
+    "diff_moved",
+    "diff_weakest_content_similarity",
+    "diff_harmless",
 ]
 REPO = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,8 @@ public struct PairFeatures: Sendable {
     public static let names = [
         "hash_cos_min", "hash_cos_mean", "learned_cos_min", "learned_cos_mean", "length_ratio_min",
         "tokens_min", "tokens_max", "structural_duplicate", "structural_distinct", "identity_equal",
-        "text_fields_equal", "text_field_count",
+        "text_fields_equal", "text_field_count", "diff_content_changed", "diff_moved",
+        "diff_weakest_content_similarity", "diff_harmless",
     ]
 
     /// The lexical embedder (per-field cosines).
@@ -50,6 +51,9 @@ public struct PairFeatures: Sendable {
             tokenCounts += [myWords, theirWords]
         }
         let judgement = StructuralVerifier.judge(proposed, candidate)
+        // What the alignment saw change, field by field: a content word swapped in a short field
+        // ("staging" → "production") is a different fact however alike the rest reads.
+        let diff = SafetyCheck.compare(proposed, candidate).features
         func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
         return [
             "hash_cos_min": hashCosines.min() ?? 0,
@@ -64,6 +68,10 @@ public struct PairFeatures: Sendable {
             "identity_equal": proposed.identity == candidate.identity ? 1 : 0,
             "text_fields_equal": Set(proposed.text.keys) == Set(candidate.text.keys) ? 1 : 0,
             "text_field_count": Double(shared.count),
+            "diff_content_changed": (diff["content_added"] ?? 0) + (diff["content_removed"] ?? 0),
+            "diff_moved": diff["moved"] ?? 0,
+            "diff_weakest_content_similarity": diff["weakest_content_similarity"] ?? 1,
+            "diff_harmless": diff["stop_word_only"] ?? 0,
         ]
     }
 
