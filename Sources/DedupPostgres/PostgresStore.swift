@@ -51,8 +51,15 @@ public final class PostgresStore: LedgerStore {
             try await Self.mapped {
                 try await client.withTransaction(logger: logger) { connection in
                     try await connection.query(Self.readCommitted, logger: logger)
-                    try await connection.query("SELECT set_config('lock_timeout', \(timeout), true)", logger: logger)
-                    try await connection.query("SELECT pg_advisory_xact_lock(\(key))", logger: logger)
+                    // The rows are read: a statement's error (here the lock timeout) comes with them, and
+                    // a row sequence left unread drops it — the transaction would go on, aborted.
+                    _ =
+                        try await connection.query(
+                            "SELECT set_config('lock_timeout', \(timeout), true)",
+                            logger: logger
+                        )
+                        .collect()
+                    _ = try await connection.query("SELECT pg_advisory_xact_lock(\(key))", logger: logger).collect()
                     return try await body(PostgresTransaction(connection: connection, logger: logger))
                 }
             }

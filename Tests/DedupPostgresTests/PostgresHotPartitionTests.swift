@@ -21,12 +21,18 @@ import Testing
         await clients.shutdown()
     }
 
-    /// Holds `partition`'s lock through `store` for `duration`, once the returned task has started.
+    /// Holds `partition`'s lock through `store` for `duration`; returns once the lock is taken.
     private func hold(_ partition: PartitionKey, _ store: PostgresStore, for duration: Duration) async throws
         -> Task<Void, any Error>
     {
-        let holder = Task { try await store.withPartitionLock(partition) { _ in try await Task.sleep(for: duration) } }
-        try await Task.sleep(for: .milliseconds(300))
+        let (taken, signal) = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            try await store.withPartitionLock(partition) { _ in
+                signal.yield()
+                try await Task.sleep(for: duration)
+            }
+        }
+        for await _ in taken { break }
         return holder
     }
 
