@@ -112,8 +112,9 @@ def main() -> None:
 
 def run(args: argparse.Namespace, workdir: str, url: str) -> None:
     config = os.path.join(workdir, "crash.json")
-    common.write_config(config, database=url, lease_seconds=args.lease, log_level="warning",
-                        prune_interval_seconds=0)
+    # Through the environment: a "database" in the file is resolved as a path against the file's folder.
+    os.environ["DEDUP_DATABASE"] = url
+    common.write_config(config, lease_seconds=args.lease, log_level="warning", prune_interval_seconds=0)
     rng = random.Random(args.seed)
     servers = [common.Server(workdir, config, {"crash": crash.KEY}, log_name=f"serve-{i}.log") for i in range(2)]
     replicas = Replicas(servers, rng.random())
