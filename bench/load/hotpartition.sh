@@ -64,7 +64,7 @@ ratio=$(python3 -c "print(f'{$loaded_p99 / $idle_p99:.2f}')")
 results=bench/results/hotpartition.md
 mkdir -p bench/results
 {
-    echo "# A hot partition (\`bench/load/hotpartition.sh $duration\`), $(date -u +%Y-%m-%d %H:%M) UTC"
+    echo "# A hot partition (\`bench/load/hotpartition.sh $duration\`), $(date -u "+%Y-%m-%d %H:%M") UTC"
     echo
     echo "Two \`dedup serve\` replicas ($configuration build) on one throwaway PostgreSQL cluster (fsync off); wrk,"
     echo "the replicas and PostgreSQL share the machine's $(nproc) cores. Claims of new actions, $duration s per run."
