@@ -16,7 +16,7 @@ extension ServerConfiguration {
     ///   "verifier": {"url": "http://127.0.0.1:9000/judge", "timeout_ms": 2000},
     ///   "log_level": "info", "request_timeout_ms": 5000, "body_timeout_ms": 10000,
     ///   "idle_timeout_seconds": 30, "prune_interval_seconds": 10,
-    ///   "metrics_token_sha256": "<hex of the token>"
+    ///   "metrics_token_sha256": "<hex of the token>", "postgres_lock_timeout_ms": 2000
     /// }
     /// ```
     public static let fileKeys: Set<String> = [
@@ -24,7 +24,7 @@ extension ServerConfiguration {
         "max_lease_seconds", "duplicate_threshold", "borderline_threshold", "max_false_duplicate_rate", "policies",
         "verifier", "log_level",
         "request_timeout_ms", "body_timeout_ms", "idle_timeout_seconds", "prune_interval_seconds",
-        "metrics_token_sha256",
+        "metrics_token_sha256", "postgres_lock_timeout_ms",
     ]
 
     /// Applies a configuration file; relative paths in it are resolved against the file's directory.
@@ -63,6 +63,9 @@ extension ServerConfiguration {
         if let limit = try integer("body_limit_bytes", 1...(1 << 30)) { bodyLimit = limit }
         if let timeout = try integer("request_timeout_ms", 10...600_000) { requestTimeout = .milliseconds(timeout) }
         if let timeout = try integer("body_timeout_ms", 10...600_000) { bodyTimeout = .milliseconds(timeout) }
+        if let timeout = try integer("postgres_lock_timeout_ms", 10...600_000) {
+            postgresLockTimeout = .milliseconds(timeout)
+        }
         if let timeout = try integer("idle_timeout_seconds", 1...3600) { idleTimeout = .seconds(timeout) }
         if let interval = try integer("prune_interval_seconds", 0...86400) {
             pruneInterval = interval == 0 ? nil : .seconds(interval)

@@ -25,6 +25,9 @@ public struct ServerConfiguration: Sendable {
     /// How long a request may wait on the ledger before it is answered 503 (default 5 s): a database that
     /// has gone away must not hold callers until the connection pool gives up.
     public var requestTimeout: Duration
+    /// How long a claim on PostgreSQL waits for another replica's hold on its partition before it is
+    /// answered 503 (default 2 s; the server's `lock_timeout` for that wait). Unused on SQLite.
+    public var postgresLockTimeout: Duration
     /// How long a client may take to send its whole body (default 10 s) before it is answered 408: a slow
     /// sender must not hold a request slot forever.
     public var bodyTimeout: Duration
@@ -62,6 +65,7 @@ public struct ServerConfiguration: Sendable {
         self.ledger = ledger
         self.logLevel = logLevel
         self.requestTimeout = requestTimeout
+        self.postgresLockTimeout = .seconds(2)
         self.bodyTimeout = bodyTimeout
         self.idleTimeout = idleTimeout
         self.pruneInterval = pruneInterval

@@ -82,7 +82,11 @@ struct ServeCommand: AsyncParsableCommand {
             )
             let pool = Task { await client.run() }
             do {
-                let store = PostgresStore(client: client, logger: logger)
+                let store = PostgresStore(
+                    client: client,
+                    logger: logger,
+                    lockTimeout: configuration.postgresLockTimeout
+                )
                 try await store.migrate(timeout: .seconds(10))
                 let ledger = try await DedupLedger(
                     store: store,

@@ -50,14 +50,14 @@ final class RunningClients: Sendable {
     private let tasks = Mutex<[Task<Void, Never>]>([])
 
     /// A store on `url` whose client runs until ``shutdown()``; the schema is migrated.
-    func store(url: String) async throws -> PostgresStore {
+    func store(url: String, lockTimeout: Duration = .seconds(2)) async throws -> PostgresStore {
         let client = PostgresClient(
             configuration: try PostgresStore.configuration(url: url),
             backgroundLogger: PostgresTestDatabase.logger
         )
         let task = Task { await client.run() }
         tasks.withLock { $0.append(task) }
-        let store = PostgresStore(client: client, logger: PostgresTestDatabase.logger)
+        let store = PostgresStore(client: client, logger: PostgresTestDatabase.logger, lockTimeout: lockTimeout)
         try await store.migrate()
         return store
     }
