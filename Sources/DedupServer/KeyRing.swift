@@ -1,4 +1,4 @@
-public import DedupCore
+import DedupCore
 import Synchronization
 
 /// The API keys a running server accepts, replaceable while it serves.
