@@ -88,12 +88,11 @@ public final class BLASVectorIndex: VectorIndex {
     /// Drops expired rows everywhere, and matrices left empty.
     @discardableResult
     public func removeExpired(nowMillis: Int64) -> Int {
-        // Only matrices holding a row that may have expired, not a copy of the whole map.
-        let due = state.withLock { state in
-            state.matrices.filter { $0.value.earliestExpiry.value <= nowMillis }
-        }
+        // A snapshot of the map (copy-on-write: O(1) under the lock), walked outside it; matrices with
+        // no row due are skipped without taking their lock.
+        let all = state.withLock { $0.matrices }
         var removed = 0
-        for (key, matrix) in due {
+        for (key, matrix) in all where matrix.earliestExpiry.value <= nowMillis {
             let expired = matrix.state.withLock { storage in
                 let expired = storage.removeExpired(nowMillis: nowMillis)
                 matrix.earliestExpiry.reset(to: storage.expiries.min() ?? .max)
