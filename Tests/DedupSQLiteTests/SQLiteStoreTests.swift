@@ -95,19 +95,18 @@ import Testing
         )
     }
 
-    /// Concurrent writers share commits; a writer that throws loses only its own writes.
-    @Test func concurrentWritersCommitTogetherAndFailAlone() async throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.path("ledger.sqlite")
-        let store = try SQLiteStore(path: path)
-        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
-            for index in 0..<200 {
+    /// Runs `count` concurrent write transactions, each calling `body` with its index; returns whether
+    /// each was told it committed.
+    static func writers(
+        _ count: Int,
+        on store: SQLiteStore,
+        _ body: @escaping @Sendable (Int, SQLiteTransaction) throws -> Void
+    ) async -> [Int: Bool] {
+        await withTaskGroup(of: (Int, Bool).self) { group in
+            for index in 0..<count {
                 group.addTask {
                     do {
-                        try await store.withWriteTransaction { transaction in
-                            try transaction.insert(Self.record(index))
-                            if index % 7 == 0 { throw Planned() }
-                        }
+                        try await store.withWriteTransaction { transaction in try body(index, transaction) }
                         return (index, true)
                     } catch {
                         return (index, false)
@@ -115,6 +114,17 @@ import Testing
                 }
             }
             return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+        }
+    }
+
+    /// Concurrent writers share commits; a writer that throws loses only its own writes.
+    @Test func concurrentWritersCommitTogetherAndFailAlone() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("ledger.sqlite")
+        let store = try SQLiteStore(path: path)
+        let outcomes = await Self.writers(200, on: store) { index, transaction in
+            try transaction.insert(Self.record(index))
+            if index % 7 == 0 { throw Planned() }
         }
         #expect(outcomes.count == 200)
         for (index, succeeded) in outcomes { #expect(succeeded == (index % 7 != 0)) }
@@ -137,25 +147,13 @@ import Testing
         let directory = try TemporaryDirectory()
         let path = directory.path("ledger.sqlite")
         let store = try SQLiteStore(path: path)
-        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
-            for index in 0..<200 {
-                group.addTask {
-                    do {
-                        try await store.withWriteTransaction { transaction in
-                            try transaction.insert(Self.record(index))
-                            if index % 50 == 25 {
-                                // What SQLite does on SQLITE_FULL or SQLITE_IOERR: the transaction is gone.
-                                try transaction.connection.execute("ROLLBACK")
-                                throw Planned()
-                            }
-                        }
-                        return (index, true)
-                    } catch {
-                        return (index, false)
-                    }
-                }
+        let outcomes = await Self.writers(200, on: store) { index, transaction in
+            try transaction.insert(Self.record(index))
+            if index % 50 == 25 {
+                // What SQLite does on SQLITE_FULL or SQLITE_IOERR: the transaction is gone.
+                try transaction.connection.execute("ROLLBACK")
+                throw Planned()
             }
-            return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
         }
         #expect(outcomes.count == 200)
         for index in stride(from: 25, to: 200, by: 50) { #expect(outcomes[index] == false) }

@@ -195,18 +195,23 @@ def verify(journal, db_path, lease, clients):
     return problems, {"rows": len(rows), "takeovers": takeovers, "abandoned": abandoned, "integrity": integrity}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def arguments(description):
+    """The options of a crash drill (this one and crash_pg.py's), parsed."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--lease", type=int, default=2, help="lease_seconds of the server (short, to see takeovers)")
+    parser.add_argument("--lease", type=int, default=2, help="lease_seconds of the servers (short, to see takeovers)")
     parser.add_argument("--uptime", type=float, nargs=2, default=(0.3, 1.5),
-                        help="each run of the server lasts a random time in this range (seconds)")
+                        help="time between two kills, a random value in this range (seconds)")
     parser.add_argument("--abandon", type=float, default=0.03, help="share of claims whose agent never completes")
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--workdir")
     parser.add_argument("--json", help="write the figures here")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main():
+    args = arguments(__doc__)
 
     workdir = args.workdir or tempfile.mkdtemp(prefix="dedup-crash-")
     os.makedirs(workdir, exist_ok=True)

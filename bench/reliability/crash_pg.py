@@ -87,17 +87,7 @@ def snapshot(url: str, path: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--kills", type=int, default=20)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--lease", type=int, default=2, help="lease_seconds of the servers (short, to see takeovers)")
-    parser.add_argument("--uptime", type=float, nargs=2, default=(0.3, 1.5),
-                        help="time between two kills, a random value in this range (seconds)")
-    parser.add_argument("--abandon", type=float, default=0.03, help="share of claims whose agent never completes")
-    parser.add_argument("--seed", type=int, default=int(time.time()))
-    parser.add_argument("--workdir")
-    parser.add_argument("--json", help="write the figures here")
-    args = parser.parse_args()
+    args = crash.arguments(__doc__)
 
     workdir = args.workdir or tempfile.mkdtemp(prefix="dedup-crash-pg-")
     os.makedirs(workdir, exist_ok=True)

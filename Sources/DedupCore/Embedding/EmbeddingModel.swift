@@ -59,12 +59,7 @@ public struct EmbeddingModel: Sendable, Hashable {
     /// Loads `manifest.json` and its weights from `directory`, checking the checksum.
     public static func load(from directory: URL) throws(DedupError) -> EmbeddingModel {
         let manifestURL = directory.appendingPathComponent("manifest.json")
-        let manifest: JSONValue
-        do {
-            manifest = try JSONParser().parse(Data(contentsOf: manifestURL))
-        } catch {
-            throw .model("cannot read model manifest \(manifestURL.path): \(error)")
-        }
+        let manifest = try ModelFiles.json(at: manifestURL, what: "model manifest")
         func field<T>(_ key: String, _ read: (JSONValue) -> T?) throws(DedupError) -> T {
             guard let value = manifest[key], let result = read(value) else {
                 throw .model("model manifest \(manifestURL.path): missing or invalid \"\(key)\"")
@@ -82,14 +77,7 @@ public struct EmbeddingModel: Sendable, Hashable {
         let weightsName: String = try field("weights") { $0.stringValue }
         let expectedChecksum: String = try field("weights_sha256") { $0.stringValue }
         let weightsURL = directory.appendingPathComponent(weightsName)
-        guard let data = try? Data(contentsOf: weightsURL) else {
-            throw .model("cannot read model weights \(weightsURL.path)")
-        }
-        let bytes = [UInt8](data)
-        let checksum = StableHash.sha256Hex(bytes: bytes)
-        guard checksum == expectedChecksum else {
-            throw .model("model weights \(weightsURL.path) do not match the manifest's checksum (got \(checksum))")
-        }
+        let bytes = try ModelFiles.verifiedBytes(at: weightsURL, sha256: expectedChecksum, what: "model weights file")
         let buckets = bytes.count / 4
         guard bytes.count % 4 == 0, buckets > 0, buckets & (buckets - 1) == 0 else {
             throw .model("model weights \(weightsURL.path) must hold a power-of-two count of Float32 values")

@@ -38,12 +38,7 @@ public struct StaticEmbedder: Embedder {
     /// Loads `manifest.json`, `vocab.txt` and `embeddings.f16` from `directory`, checking every checksum.
     public static func load(from directory: URL) throws(DedupError) -> StaticEmbedder {
         let manifestURL = directory.appendingPathComponent("manifest.json")
-        let manifest: JSONValue
-        do {
-            manifest = try JSONParser().parse(Data(contentsOf: manifestURL))
-        } catch {
-            throw .model("cannot read model manifest \(manifestURL.path): \(error)")
-        }
+        let manifest = try ModelFiles.json(at: manifestURL, what: "model manifest")
         func number(_ value: JSONValue?, _ key: String) throws(DedupError) -> Int {
             guard let number = value?.doubleValue, number >= 0, number == number.rounded() else {
                 throw .model("model manifest \(manifestURL.path): missing or invalid \"\(key)\"")
@@ -54,14 +49,11 @@ public struct StaticEmbedder: Embedder {
             guard let expected = manifest["files"]?[name]?.stringValue else {
                 throw .model("model manifest \(manifestURL.path) lists no checksum for \(name)")
             }
-            let url = directory.appendingPathComponent(name)
-            guard let data = try? Data(contentsOf: url) else { throw .model("cannot read model file \(url.path)") }
-            let bytes = [UInt8](data)
-            let checksum = StableHash.sha256Hex(bytes: bytes)
-            guard checksum == expected else {
-                throw .model("model file \(url.path) does not match the manifest's checksum (got \(checksum))")
-            }
-            return bytes
+            return try ModelFiles.verifiedBytes(
+                at: directory.appendingPathComponent(name),
+                sha256: expected,
+                what: "model file"
+            )
         }
         let dimension = try number(manifest["dimension"], "dimension")
         let settings = manifest["tokenizer"]

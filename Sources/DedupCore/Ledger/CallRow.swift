@@ -91,13 +91,18 @@ public enum CallRow {
 
     /// The values of ``keyColumns`` for `record`.
     public static func keyValues(of record: CallRecord) -> [ColumnValue] {
-        let names = Set(keyColumns.map(\.name))
-        return zip(columns, values(of: record)).filter { names.contains($0.0.name) }.map(\.1)
+        values(of: record, in: keyColumns)
     }
 
     /// The values of ``mutableColumns`` for `record`.
     public static func mutableValues(of record: CallRecord) -> [ColumnValue] {
-        zip(columns, values(of: record)).filter { $0.0.mutable }.map(\.1)
+        values(of: record, in: mutableColumns)
+    }
+
+    /// The record's values for a subset of ``columns`` (in the subset's order, which is theirs).
+    private static func values(of record: CallRecord, in subset: [Column]) -> [ColumnValue] {
+        let names = Set(subset.map(\.name))
+        return zip(columns, values(of: record)).filter { names.contains($0.0.name) }.map(\.1)
     }
 
     /// Rebuilds a record from a row read in ``selectList`` order.

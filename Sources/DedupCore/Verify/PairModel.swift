@@ -29,12 +29,7 @@ public struct PairModel: Sendable {
     /// Reads `model.json` from `directory`.
     public static func load(from directory: URL) throws(DedupError) -> PairModel {
         let url = directory.appendingPathComponent("model.json")
-        let document: JSONValue
-        do {
-            document = try JSONParser().parse(Data(contentsOf: url))
-        } catch {
-            throw .model("cannot read pair model \(url.path): \(error)")
-        }
+        let document = try ModelFiles.json(at: url, what: "pair model")
         func numbers(_ key: String) throws(DedupError) -> [Double] {
             guard case .array(let items)? = document[key] else { throw .model("pair model \(url.path): no \"\(key)\"") }
             return items.compactMap(\.doubleValue)
