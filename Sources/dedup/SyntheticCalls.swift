@@ -100,7 +100,10 @@ struct SyntheticCalls {
                     createdAt: now,
                     updatedAt: now,
                     completedAt: now,
-                    expiresAt: now.addingTimeInterval(86_400)
+                    expiresAt: now.addingTimeInterval(86_400),
+                    // Stamped as the ledger stamps its own, so opening it re-keys nothing.
+                    keyVersion: normalizer.keyVersion(forTool: call.tool),
+                    modelID: embedder.modelID
                 )
                 try transaction.insert(record)
             }

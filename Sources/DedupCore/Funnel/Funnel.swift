@@ -84,12 +84,15 @@ struct Funnel: Sendable {
             nowMillis: nowMillis
         )
         var sawBorderline = false
+        // The proposed call's text fields, analysed once for every candidate's safety check.
+        let proposedTexts = hits.isEmpty ? [:] : SafetyText.fields(of: call.signature)
+        var memo = ProposalMemo()
         for hit in hits {
             guard let record = try await transaction.record(id: hit.id, tenant: call.call.tenant),
                 record.partition == call.partition, record.expiresAt.millis > nowMillis,
                 record.signature.identity == call.signature.identity
             else { continue }
-            let diff = SafetyCheck.compare(call.signature, record.signature)
+            let diff = SafetyCheck.compare(proposedTexts, SafetyText.fields(of: record.signature))
             guard diff.veto == nil else { continue }
             let score = Double(hit.score)
             if score < borderlineThreshold {
@@ -116,7 +119,9 @@ struct Funnel: Sendable {
                 )
             }
             sawBorderline = true
-            guard let judgement = judgements[record.id] ?? localVerifier?.judge(call, against: record, score: score)
+            guard
+                let judgement = judgements[record.id]
+                    ?? localVerifier?.judge(call, against: record, score: score, diff: diff, memo: &memo)
             else { return .needsVerification(record, score: score) }
             switch judgement.answer {
             case .duplicate:

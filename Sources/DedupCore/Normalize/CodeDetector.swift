@@ -23,41 +23,66 @@ public enum CodeDetector {
     ]
 
     /// Whether `text` reads as code rather than prose.
+    ///
+    /// Runs on every text field of every call and candidate, so it works on UTF-8 bytes: Foundation's
+    /// substring search costs microseconds per call on Linux.
     public static func looksLikeCode(_ text: String) -> Bool {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = Substring(text).trimmingWhitespace
         guard !trimmed.isEmpty else { return false }
-        let lowered = trimmed.lowercased()
-        let words = lowered.split(whereSeparator: { $0.isWhitespace })
-        let first = words.first.map(String.init) ?? ""
-        if lowered.contains("://") && words.count == 1 { return true }
-        if (trimmed.hasPrefix("/") || trimmed.hasPrefix("~/") || trimmed.hasPrefix("./") || trimmed.hasPrefix("../"))
-            && words.count == 1
-        {
-            return true
-        }
-        if (trimmed.hasPrefix("{") && trimmed.hasSuffix("}")) || (trimmed.hasPrefix("[") && trimmed.hasSuffix("]")) {
-            return true
-        }
-        if trimmed.hasPrefix("<") && trimmed.hasSuffix(">") && trimmed.contains("</") { return true }
-        if trimmed.hasPrefix("^") || trimmed.hasSuffix("$") || trimmed.contains("\\d") || trimmed.contains("\\w")
-            || trimmed.contains(".*") || trimmed.contains("\\s")
+        let original = Array(trimmed.utf8)
+        let loweredText = trimmed.lowercased()
+        let lowered = Array(loweredText.utf8)
+        let words = loweredText.unicodeScalars.split(whereSeparator: { $0.properties.isWhitespace })
+        let first = words.first.map { String(String.UnicodeScalarView($0)) } ?? ""
+        func has(_ needle: String, in bytes: [UInt8]) -> Bool { bytes.contains(sequence: Array(needle.utf8)) }
+        func starts(_ prefix: String) -> Bool { original.starts(with: prefix.utf8) }
+        func ends(_ suffix: String) -> Bool { original.reversed().starts(with: suffix.utf8.reversed()) }
+        if has("://", in: lowered) && words.count == 1 { return true }
+        if (starts("/") || starts("~/") || starts("./") || starts("../")) && words.count == 1 { return true }
+        if (starts("{") && ends("}")) || (starts("[") && ends("]")) { return true }
+        if starts("<") && ends(">") && has("</", in: original) { return true }
+        if starts("^") || ends("$") || has("\\d", in: original) || has("\\w", in: original)
+            || has(".*", in: original) || has("\\s", in: original)
         {
             return true
         }
         // SQL: a statement keyword, the clause its statement needs, and either the keyword in capitals
         // or an operator — "select the photo from the album" is prose.
         if let clauses = sqlShapes[first], words.count >= 3 {
-            let padded = " " + lowered + " "
-            let sqlish = trimmed.hasPrefix(first.uppercased()) || trimmed.contains { "=*(;'".contains($0) }
-            if sqlish && clauses.contains(where: { padded.contains($0) }) { return true }
+            let padded = [UInt8(ascii: " ")] + lowered + [UInt8(ascii: " ")]
+            let sqlish = starts(first.uppercased()) || original.contains { "=*(;'".utf8.contains($0) }
+            if sqlish && clauses.contains(where: { has($0, in: padded) }) { return true }
         }
         if shellCommands.contains(first), words.count >= 2 {
-            if lowered.contains(" -") || lowered.contains("|") || lowered.contains(" /") || lowered.contains(" ./")
-                || lowered.contains(" ~/") || lowered.contains("&&") || lowered.contains("$") || lowered.contains(">")
-            {
+            if [" -", "|", " /", " ./", " ~/", "&&", "$", ">"].contains(where: { has($0, in: lowered) }) {
                 return true
             }
         }
-        return lowered.contains("&&") || lowered.contains(" | ") || lowered.hasPrefix("$ ")
+        return has("&&", in: lowered) || has(" | ", in: lowered) || lowered.starts(with: "$ ".utf8)
+    }
+}
+
+extension Substring {
+    /// Without leading and trailing whitespace (Unicode's definition), without Foundation.
+    var trimmingWhitespace: Substring {
+        let scalars = unicodeScalars
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return self[endIndex...] }
+        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return self[start...end]
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Whether `needle` occurs in the bytes (a plain scan: the needles here are a few bytes long).
+    func contains(sequence needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard needle.count <= count else { return false }
+        let first = needle[0]
+        var index = 0
+        while index <= count - needle.count {
+            if self[index] == first && self[index..<index + needle.count].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
     }
 }

@@ -188,7 +188,7 @@ public struct Normalizer: Sendable {
     /// `1,250` → `1250`, `$1,250.50` → `$1250.50`: an amount with thousands separators (an optional
     /// currency sign, 1–3 digits, then groups of exactly three), or `nil` for anything else.
     static func withoutThousandsSeparators(_ string: String) -> String? {
-        guard string.contains(","), string.utf8.count <= 40 else { return nil }
+        guard string.utf8.contains(UInt8(ascii: ",")), string.utf8.count <= 40 else { return nil }
         var body = Substring(string)
         var sign = ""
         if let first = body.first, "$€£¥".contains(first) {

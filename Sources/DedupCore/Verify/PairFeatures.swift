@@ -34,6 +34,29 @@ public struct PairFeatures: Sendable {
     /// Text fields are compared one by one (a pair is only as alike as its least alike field), over the
     /// fields both calls have; a field with no embeddable text on either side counts as cosine 0.
     public func values(_ proposed: FieldSignature, _ candidate: FieldSignature) -> [String: Double] {
+        let diff = SafetyCheck.compare(proposed, candidate)
+        var cache: [String: TextVectors] = [:]
+        return values(
+            proposed,
+            candidate,
+            diff: diff,
+            structural: StructuralVerifier.judge(proposed, candidate, diff: diff),
+            proposedVectors: &cache
+        )
+    }
+
+    /// The features, given the pair's ``SafetyCheck`` diff and ``StructuralVerifier`` judgement (the
+    /// verifier has both at hand; computing them again would align every field twice more).
+    ///
+    /// `proposedVectors` caches the proposed call's per-field embeddings by path: a check compares one
+    /// proposed call with several candidates, and embedding its text again for each is most of the cost.
+    public func values(
+        _ proposed: FieldSignature,
+        _ candidate: FieldSignature,
+        diff pairDiff: PairDiff,
+        structural judgement: Judgement,
+        proposedVectors: inout [String: TextVectors]
+    ) -> [String: Double] {
         let shared = proposed.text.keys.filter { candidate.text[$0] != nil }.sorted()
         var hashCosines: [Double] = []
         var learnedCosines: [Double] = []
@@ -42,18 +65,19 @@ public struct PairFeatures: Sendable {
         for path in shared {
             let mine = proposed.text[path]!
             let theirs = candidate.text[path]!
-            hashCosines.append(Self.cosine(hashing.embed(text: mine), hashing.embed(text: theirs)))
-            learnedCosines.append(Self.cosine(learned.embed(text: mine), learned.embed(text: theirs)))
-            let (myWords, theirWords) = (TextFeatures.words(mine).count, TextFeatures.words(theirs).count)
+            let myVectors = proposedVectors[path] ?? vectors(mine)
+            proposedVectors[path] = myVectors
+            hashCosines.append(Self.cosine(myVectors.hashing, hashing.embed(text: theirs)))
+            learnedCosines.append(Self.cosine(myVectors.learned, learned.embed(text: theirs)))
+            let (myWords, theirWords) = (myVectors.words, TextFeatures.words(theirs).count)
             lengthRatios.append(
                 max(myWords, theirWords) == 0 ? 1 : Double(min(myWords, theirWords)) / Double(max(myWords, theirWords))
             )
             tokenCounts += [myWords, theirWords]
         }
-        let judgement = StructuralVerifier.judge(proposed, candidate)
         // What the alignment saw change, field by field: a content word swapped in a short field
         // ("staging" → "production") is a different fact however alike the rest reads.
-        let diff = SafetyCheck.compare(proposed, candidate).features
+        let diff = pairDiff.features
         func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
         return [
             "hash_cos_min": hashCosines.min() ?? 0,
@@ -73,6 +97,25 @@ public struct PairFeatures: Sendable {
             "diff_weakest_content_similarity": diff["weakest_content_similarity"] ?? 1,
             "diff_harmless": diff["stop_word_only"] ?? 0,
         ]
+    }
+
+    /// One text's embeddings under both embedders.
+    public struct TextVectors: Sendable {
+        /// The lexical embedding.
+        public var hashing: [Float]
+        /// The learned embedding.
+        public var learned: [Float]
+        /// How many words the text has.
+        public var words: Int
+    }
+
+    /// Both embeddings of `text`.
+    public func vectors(_ text: String) -> TextVectors {
+        TextVectors(
+            hashing: hashing.embed(text: text),
+            learned: learned.embed(text: text),
+            words: TextFeatures.words(text).count
+        )
     }
 
     static func cosine(_ lhs: [Float], _ rhs: [Float]) -> Double {

@@ -49,14 +49,40 @@ public struct PairModelVerifier: LocalVerifier {
 
     /// Judges the pair with the model.
     public func judge(_ proposed: NormalizedCall, against candidate: CallRecord, score: Double) -> Judgement {
-        let structural = StructuralVerifier.judge(proposed.signature, candidate.signature)
+        var memo = ProposalMemo()
+        return judge(
+            proposed,
+            against: candidate,
+            score: score,
+            diff: SafetyCheck.compare(proposed.signature, candidate.signature),
+            memo: &memo
+        )
+    }
+
+    /// Judges the pair with the model, reading the funnel's diff instead of aligning the texts again and the
+    /// proposed call's embeddings from `memo` once an earlier candidate computed them.
+    public func judge(
+        _ proposed: NormalizedCall,
+        against candidate: CallRecord,
+        score: Double,
+        diff: PairDiff,
+        memo: inout ProposalMemo
+    ) -> Judgement {
+        let structural = StructuralVerifier.judge(proposed.signature, candidate.signature, diff: diff)
         if structural.answer == .distinct { return structural }
         let extractor: PairFeatures
         switch features.map({ .success($0) }) ?? Self.loaded {
         case .success(let loaded): extractor = loaded
         case .failure(let error): return Judgement(.unsure, "the pair model cannot run: \(error.message)")
         }
-        let probability = model.probability(extractor.values(proposed.signature, candidate.signature))
+        let values = extractor.values(
+            proposed.signature,
+            candidate.signature,
+            diff: diff,
+            structural: structural,
+            proposedVectors: &memo.textVectors
+        )
+        let probability = model.probability(values)
         let shown = (probability * 1000).rounded() / 1000
         let percent = (maxFalseDuplicateRate * 10_000).rounded() / 100
         return probability >= threshold

@@ -8,50 +8,58 @@
 public enum SafetyCheck {
     /// Compares every text field of two calls; fields present in one call only are listed unpaired.
     public static func compare(_ proposed: FieldSignature, _ candidate: FieldSignature) -> PairDiff {
+        compare(SafetyText.fields(of: proposed), SafetyText.fields(of: candidate))
+    }
+
+    /// Compares two calls' analysed text fields (``SafetyText/fields(of:)``): analyse the proposed call once
+    /// and compare it with every candidate.
+    public static func compare(_ proposed: [String: SafetyText], _ candidate: [String: SafetyText]) -> PairDiff {
         var diff = PairDiff()
-        for (path, text) in proposed.text {
-            guard let other = candidate.text[path] else {
+        for (path, text) in proposed {
+            guard let other = candidate[path] else {
                 diff.unpairedFields.append(path)
                 continue
             }
             diff.fields[path] = compare(text, other)
         }
-        diff.unpairedFields += candidate.text.keys.filter { proposed.text[$0] == nil }
+        diff.unpairedFields += candidate.keys.filter { proposed[$0] == nil }
         diff.unpairedFields.sort()
         return diff
     }
 
     /// Compares two values of one text field.
     public static func compare(_ first: String, _ second: String) -> FieldDiff {
+        compare(SafetyText(first), SafetyText(second))
+    }
+
+    /// Compares two analysed values of one text field.
+    public static func compare(_ first: SafetyText, _ second: SafetyText) -> FieldDiff {
         var diff = FieldDiff()
-        if CodeDetector.looksLikeCode(first) || CodeDetector.looksLikeCode(second) {
+        if first.isCode || second.isCode {
             // Code is identity: compared exactly after whitespace normalisation, never as prose.
-            diff.codeDiffers = Normalizer.collapseWhitespace(first) != Normalizer.collapseWhitespace(second)
+            diff.codeDiffers = first.collapsed != second.collapsed
         }
-        let a = SafetyTokenizer.tokens(first)
-        let b = SafetyTokenizer.tokens(second)
+        let (a, b) = (first.tokens, second.tokens)
         diff.tokensA = a.count
         diff.tokensB = b.count
-        diff.contentWordsA = a.filter(isContent).count
-        diff.contentWordsB = b.filter(isContent).count
-        let (matchedA, matchedB) = TokenAlignment.align(a.map(\.key), b.map(\.key))
+        diff.contentWordsA = first.contentCount
+        diff.contentWordsB = second.contentCount
+        let (matchedA, matchedB) = TokenAlignment.align(first.keys, second.keys)
         let unmatchedA = a.indices.filter { !matchedA[$0] }.map { a[$0] }
         let unmatchedB = b.indices.filter { !matchedB[$0] }.map { b[$0] }
         // A token unmatched on both sides has moved, not changed; order checks below judge moves.
         var moved = Multiset(unmatchedA.map(\.key)).intersection(Multiset(unmatchedB.map(\.key)))
         var movedB = moved
         diff.moved = unmatchedA.filter { isContent($0) && moved.count($0.key) > 0 }.count
-        let keysA = Set(a.map(\.key))
-        let keysB = Set(b.map(\.key))
         for token in unmatchedA where !moved.remove(token.key) {
-            classify(token, otherKeys: keysB, into: &diff, added: true)
+            classify(token, otherKeys: second.keySet, into: &diff, added: true)
         }
         for token in unmatchedB where !movedB.remove(token.key) {
-            classify(token, otherKeys: keysA, into: &diff, added: false)
+            classify(token, otherKeys: first.keySet, into: &diff, added: false)
         }
-        diff.negations = abs(a.filter(SafetyLexicon.isNegation).count - b.filter(SafetyLexicon.isNegation).count)
-        diff.oppositeVerbs = oppositeWords(a, b)
-        diff.order = orderChanges(a, b)
+        diff.negations = abs(first.negationCount - second.negationCount)
+        diff.oppositeVerbs = oppositeWords(first.wordForms, second.wordForms)
+        diff.order = orderChanges(first, second)
         return diff
     }
 
@@ -73,8 +81,11 @@ public enum SafetyCheck {
 
     /// Antonym pairs split across the two texts: one says `enable` (and not `disable`), the other the reverse.
     static func oppositeWords(_ a: [SafetyToken], _ b: [SafetyToken]) -> Int {
-        let left = wordForms(a)
-        let right = wordForms(b)
+        oppositeWords(SafetyText(tokens: a).wordForms, SafetyText(tokens: b).wordForms)
+    }
+
+    /// The antonym check over two texts' word forms (``SafetyText/wordForms``).
+    static func oppositeWords(_ left: Set<String>, _ right: Set<String>) -> Int {
         var count = 0
         for (first, second) in OppositeActions.pairs + SafetyLexicon.oppositeWords {
             let (leftFirst, leftSecond) = (left.contains(first), left.contains(second))
@@ -88,19 +99,15 @@ public enum SafetyCheck {
         return count
     }
 
-    private static func wordForms(_ tokens: [SafetyToken]) -> Set<String> {
-        var forms = Set<String>()
-        for token in tokens where token.kind == .word {
-            forms.insert(token.text)
-            forms.insert(OppositeActions.stem(token.text))
-            forms.insert(StructuralVerifier.stem(token.text))
-        }
-        return forms
-    }
-
     /// Order and role changes: names and numbers in another order, content words swapping places, or a
     /// word moving between directional roles (`from X` → `to X`).
     static func orderChanges(_ a: [SafetyToken], _ b: [SafetyToken]) -> Int {
+        orderChanges(SafetyText(tokens: a), SafetyText(tokens: b))
+    }
+
+    /// The order and role check over two analysed texts.
+    static func orderChanges(_ first: SafetyText, _ second: SafetyText) -> Int {
+        let (a, b) = (first.tokens, second.tokens)
         var changes = 0
         // 1. Names, identifiers and numbers both texts share, in the order each text gives them.
         func keyed(_ tokens: [SafetyToken], sharedWith other: [SafetyToken]) -> [String] {
@@ -120,10 +127,8 @@ public enum SafetyCheck {
             }
         }
         // 3. A word governed by one directional preposition in one text and another in the other.
-        let rolesA = roles(a)
-        let rolesB = roles(b)
-        for (word, role) in rolesA {
-            if let other = rolesB[word], other != role { changes += 1 }
+        for (word, role) in first.roles {
+            if let other = second.roles[word], other != role { changes += 1 }
         }
         return changes
     }

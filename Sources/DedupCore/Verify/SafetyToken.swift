@@ -17,23 +17,24 @@ public struct SafetyToken: Sendable, Hashable {
         case identifier
     }
 
-    /// The case-folded text: what alignment compares.
-    public var text: String
+    /// The case-folded text.
+    public let text: String
     /// The kind.
-    public var kind: Kind
+    public let kind: Kind
     /// Written with a capital (or in capitals) somewhere other than a sentence's start: a possible name.
-    public var capitalised: Bool
+    public let capitalised: Bool
+    /// What alignment compares: words by their stem ("invoices" = "invoice"), the rest as written.
+    /// Stored, not computed: a comparison reads it many times per token.
+    let key: String
 
     /// A token.
     public init(_ text: String, _ kind: Kind, capitalised: Bool = false) {
         self.text = text
         self.kind = kind
         self.capitalised = capitalised
+        self.key = kind == .word ? StructuralVerifier.stem(text) : text
     }
 
     /// Names and identifiers: a difference in them is a different thing acted on.
     public var isEntity: Bool { kind == .identifier || (kind == .word && capitalised) }
-
-    /// What alignment compares: words by their stem ("invoices" = "invoice"), the rest as written.
-    var key: String { kind == .word ? StructuralVerifier.stem(text) : text }
 }

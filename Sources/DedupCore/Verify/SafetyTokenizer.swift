@@ -28,6 +28,8 @@ public enum SafetyTokenizer {
     /// The tokens of `text`, in order.
     public static func tokens(_ text: String) -> [SafetyToken] {
         let scalars = Array(text.unicodeScalars)
+        // Where each scalar starts in `text`, so a run is sliced from the string, not rebuilt scalar by scalar.
+        let starts = Array(text.unicodeScalars.indices) + [text.unicodeScalars.endIndex]
         var tokens: [SafetyToken] = []
         var sentenceStart = true
         var index = 0
@@ -47,7 +49,7 @@ public enum SafetyTokenizer {
                         break
                     }
                 }
-                let run = String(String.UnicodeScalarView(scalars[index..<end]))
+                let run = String(text.unicodeScalars[starts[index]..<starts[end]])
                 let capitalised = !sentenceStart && scalar.properties.isUppercase
                 tokens.append(contentsOf: classify(run, capitalised: capitalised))
                 sentenceStart = false
@@ -59,8 +61,10 @@ public enum SafetyTokenizer {
                 while end < scalars.count, symbolScalars.contains(scalars[end]), isOperatorPart(scalars[end]) {
                     end += 1
                 }
-                var symbol = String(String.UnicodeScalarView(scalars[index..<end]))
-                symbol = symbol.replacingOccurrences(of: "−", with: "-")
+                var symbol = String(text.unicodeScalars[starts[index]..<starts[end]])
+                if symbol.unicodeScalars.contains("−") {
+                    symbol = String(String.UnicodeScalarView(symbol.unicodeScalars.map { $0 == "−" ? "-" : $0 }))
+                }
                 // A lone "!" ends a sentence and a lone "/" separates alternatives: punctuation, not signs.
                 // A "-" between spaces is a dash unless a number stands next to it ("balance - 100").
                 let spacedDash =
@@ -104,8 +108,13 @@ public enum SafetyTokenizer {
 
     /// One run of letters, digits and joiners → its tokens (a contraction gives two).
     static func classify(_ run: String, capitalised: Bool) -> [SafetyToken] {
-        let lowered = run.lowercased().replacingOccurrences(of: "’", with: "'")
-        if lowered.contains("'") { return contraction(lowered, capitalised: capitalised) }
+        var lowered = run.lowercased()
+        if lowered.unicodeScalars.contains("’") {
+            lowered = String(String.UnicodeScalarView(lowered.unicodeScalars.map { $0 == "’" ? "'" : $0 }))
+        }
+        // Byte tests, not `String.contains`: with Foundation imported that is a slow CFString search.
+        let bytes = lowered.utf8
+        if bytes.contains(UInt8(ascii: "'")) { return contraction(lowered, capitalised: capitalised) }
         if let number = canonicalNumber(lowered) { return [SafetyToken(number, .number)] }
         // "300ms", "5pm", "500mg": a number and its unit, as if written apart.
         if let unitStart = lowered.firstIndex(where: { $0.isLetter }), unitStart != lowered.startIndex,
@@ -114,11 +123,11 @@ public enum SafetyTokenizer {
         {
             return [SafetyToken(number, .number), SafetyToken(String(lowered[unitStart...]), .word)]
         }
-        let hasDigit = lowered.unicodeScalars.contains { ("0"..."9").contains($0) }
+        let hasDigit = bytes.contains { (0x30...0x39).contains($0) }
         let hasLetter = lowered.unicodeScalars.contains { $0.properties.isAlphabetic }
         let parts = lowered.split(separator: "-").map(String.init)
-        if !hasDigit, !lowered.contains(where: { "_.@:/+".contains($0) }),
-            !lowered.contains("-") || parts.allSatisfy({ $0.count >= 3 })
+        if !hasDigit, !bytes.contains(where: { "_.@:/+".utf8.contains($0) }),
+            !bytes.contains(UInt8(ascii: "-")) || parts.allSatisfy({ $0.count >= 3 })
         {
             // "follow-up", "long-term": hyphenated words are their parts; "worker-a" or "us-east" with a
             // short part is a name.
@@ -128,7 +137,7 @@ public enum SafetyTokenizer {
                     return SafetyToken(part, .word, capitalised: capitalised && offset == 0 || isAllCaps(run))
                 }
         }
-        if hasDigit && !hasLetter && lowered.contains(",") {
+        if hasDigit && !hasLetter && bytes.contains(UInt8(ascii: ",")) {
             // "1,2,3": a list of numbers.
             return lowered.split(separator: ",").map { SafetyToken(canonicalNumber(String($0)) ?? String($0), .number) }
         }
@@ -167,6 +176,8 @@ public enum SafetyTokenizer {
     /// `1,250` → `1250`, `007` → `7`, `2.50` → `2.5`; `nil` when `text` is not a plain decimal number.
     static func canonicalNumber(_ text: String) -> String? {
         if let word = numberWords[text] { return word }
+        // Most tokens are words: anything but digits, commas and points is no number.
+        guard text.utf8.allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2C || $0 == 0x2E }) else { return nil }
         var digits = text
         let groups = text.split(separator: ",", omittingEmptySubsequences: false)
         if groups.count > 1 {
@@ -174,7 +185,7 @@ public enum SafetyTokenizer {
             let integerGroups = groups.dropLast().map(String.init) + [String(groups.last!.prefix { $0 != "." })]
             guard (1...3).contains(integerGroups[0].count), integerGroups.dropFirst().allSatisfy({ $0.count == 3 })
             else { return nil }
-            digits = text.replacingOccurrences(of: ",", with: "")
+            digits = String(text.filter { $0 != "," })
         }
         let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) }),
