@@ -7,7 +7,7 @@ public import PostgresNIO
 ///
 /// Claims of one partition are serialised across replicas by a transaction-scoped advisory lock keyed by
 /// the partition's stable hash; under it each replica brings its vector index up to date with that
-/// partition's new rows (``IndexCatchUp/perPartition``), runs the funnel and inserts the claim in the same
+/// partition's new rows, runs the funnel and inserts the claim in the same
 /// transaction. Within a replica, claims of one partition queue before they take a pooled connection, so a
 /// hot partition holds at most one connection per replica. Run ``client`` as a `Service` (it owns the
 /// connection pool and reconnects by itself).
@@ -27,9 +27,6 @@ public final class PostgresStore: LedgerStore {
         self.logger = logger
         self.lockTimeout = lockTimeout
     }
-
-    /// Rows are loaded and caught up per partition: only a partition's own writes commit in order.
-    public var indexCatchUp: IndexCatchUp { .perPartition }
 
     /// Creates or upgrades the schema (safe to run from several replicas at once).
     public func migrate() async throws {

@@ -64,6 +64,10 @@ enum SQLiteSchema {
         ALTER TABLE calls ADD COLUMN key_version TEXT NOT NULL DEFAULT '';
         ALTER TABLE calls ADD COLUMN model_id TEXT NOT NULL DEFAULT '';
         """,
+        // Version 4: a partition's rows in store order, for loading one partition into the index on first use.
+        """
+        CREATE INDEX calls_partition_seq ON calls (tenant, scope, tool, seq);
+        """,
     ]
 
     static func migrate(_ connection: SQLiteConnection) throws(DedupError) {

@@ -207,25 +207,50 @@ public struct SQLiteTransaction: LedgerTransaction {
         var last = sequence
         try connection.query(
             """
-            SELECT seq, tenant, scope, tool, id, identity_group, embedding, expires_at FROM calls
+            SELECT seq, id, identity_group, embedding, expires_at, tenant, scope, tool FROM calls
             WHERE seq > ? ORDER BY seq
             """,
             [.integer(sequence)]
         ) { row in
             last = max(last, row.integer(0))
-            let expires = row.integer(7)
-            let bytes = row.blob(6)
-            guard expires > nowMillis, !bytes.isEmpty else { return }
-            let partition = PartitionKey(tenant: row.text(1) ?? "", scope: row.text(2) ?? "", tool: row.text(3) ?? "")
-            let indexRow = IndexRow(
-                id: row.text(4) ?? "",
-                group: UInt64(bitPattern: row.integer(5)),
-                vector: CallRow.floats(from: bytes),
-                expiresAtMillis: expires
-            )
+            guard let indexRow = Self.indexRow(row, nowMillis: nowMillis) else { return }
+            let partition = PartitionKey(tenant: row.text(5) ?? "", scope: row.text(6) ?? "", tool: row.text(7) ?? "")
             rows.append((partition, indexRow))
         }
         return (rows, last)
+    }
+
+    /// Index rows of one partition stored after `sequence`, by the partition's own index.
+    public func indexRows(in partition: PartitionKey, after sequence: Int64, nowMillis: Int64) throws -> (
+        rows: [IndexRow], last: Int64
+    ) {
+        var rows: [IndexRow] = []
+        var last = sequence
+        try connection.query(
+            """
+            SELECT seq, id, identity_group, embedding, expires_at FROM calls
+            WHERE tenant = ? AND scope = ? AND tool = ? AND seq > ? ORDER BY seq
+            """,
+            [.text(partition.tenant), .text(partition.scope), .text(partition.tool), .integer(sequence)]
+        ) { row in
+            last = max(last, row.integer(0))
+            if let indexRow = Self.indexRow(row, nowMillis: nowMillis) { rows.append(indexRow) }
+        }
+        return (rows, last)
+    }
+
+    /// Columns `seq, id, identity_group, embedding, expires_at` as an index row; `nil` when expired or
+    /// without an embedding (exact-only records).
+    private static func indexRow(_ row: SQLiteRow, nowMillis: Int64) -> IndexRow? {
+        let expires = row.integer(4)
+        let bytes = row.blob(3)
+        guard expires > nowMillis, !bytes.isEmpty else { return nil }
+        return IndexRow(
+            id: row.text(1) ?? "",
+            group: UInt64(bitPattern: row.integer(2)),
+            vector: CallRow.floats(from: bytes),
+            expiresAtMillis: expires
+        )
     }
 
     private func first(_ sql: String, _ bindings: [SQLiteValue]) throws -> CallRecord? {

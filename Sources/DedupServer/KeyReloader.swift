@@ -16,22 +16,27 @@ public struct KeyReloader: Service {
     /// How often the file is looked at (default 1 s).
     public let interval: Duration
     let logger: Logger
+    /// Keys in force when the reloader was made that the file did not hold: they came from the
+    /// environment or are the development key, and every reload keeps them.
+    private let fixed: APIKeys
+    /// The file as it was when the reloader was made: any change after that is reloaded, however soon
+    /// ``run()`` gets to run.
+    private let start: FileStamp
 
-    /// A reloader of `file` into `ring`.
+    /// A reloader of `file` into `ring`, taking the file and the ring as they are now as its baseline.
     public init(file: URL, ring: KeyRing, interval: Duration = .seconds(1), logger: Logger) {
         self.file = file
         self.ring = ring
         self.interval = interval
+        let fileKeys = (try? ServerConfiguration.apiKeys(inFile: file)) ?? APIKeys()
+        self.fixed = ring.current.removing(fileKeys)
+        self.start = FileStamp(file)
         self.logger = logger
     }
 
     /// Polls the file until graceful shutdown.
     public func run() async throws {
-        let fileKeys = (try? ServerConfiguration.apiKeys(inFile: file)) ?? APIKeys()
-        // Keys in force at start that the file does not hold came from the environment or are the
-        // development key; every reload keeps them.
-        let fixed = ring.current.removing(fileKeys)
-        let start = FileStamp(file)
+        let (start, fixed) = (self.start, self.fixed)
         await cancelWhenGracefulShutdown {
             var seen = start
             while !Task.isCancelled {

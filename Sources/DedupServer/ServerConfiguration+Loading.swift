@@ -16,7 +16,8 @@ extension ServerConfiguration {
     ///   "verifier": {"url": "http://127.0.0.1:9000/judge", "timeout_ms": 2000},
     ///   "log_level": "info", "request_timeout_ms": 5000, "body_timeout_ms": 10000,
     ///   "idle_timeout_seconds": 30, "prune_interval_seconds": 10,
-    ///   "metrics_token_sha256": "<hex of the token>", "postgres_lock_timeout_ms": 2000
+    ///   "metrics_token_sha256": "<hex of the token>", "postgres_lock_timeout_ms": 2000,
+    ///   "index_memory_mb": 512
     /// }
     /// ```
     public static let fileKeys: Set<String> = [
@@ -24,7 +25,7 @@ extension ServerConfiguration {
         "max_lease_seconds", "duplicate_threshold", "borderline_threshold", "max_false_duplicate_rate", "policies",
         "verifier", "log_level",
         "request_timeout_ms", "body_timeout_ms", "idle_timeout_seconds", "prune_interval_seconds",
-        "metrics_token_sha256", "postgres_lock_timeout_ms",
+        "metrics_token_sha256", "postgres_lock_timeout_ms", "index_memory_mb",
     ]
 
     /// Applies a configuration file; relative paths in it are resolved against the file's directory.
@@ -70,6 +71,7 @@ extension ServerConfiguration {
         if let interval = try integer("prune_interval_seconds", 0...86400) {
             pruneInterval = interval == 0 ? nil : .seconds(interval)
         }
+        if let megabytes = try integer("index_memory_mb", 1...(1 << 20)) { ledger.indexMemoryBytes = megabytes << 20 }
         if let window = try integer("window_seconds", 1...(365 * 86400)) { ledger.window = .seconds(window) }
         if let lease = try integer("lease_seconds", 1...(7 * 86400)) { ledger.defaultLease = .seconds(lease) }
         if let lease = try integer("max_lease_seconds", 1...(7 * 86400)) { ledger.maxLease = .seconds(lease) }

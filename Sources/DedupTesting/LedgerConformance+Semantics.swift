@@ -37,6 +37,31 @@ extension LedgerConformance {
             #expect((retry.score ?? 0) >= 0.9)
             #expect(retry.match?.result == ["message_id": "m-1"])
         },
+        Case(name: "partitions dropped from a full vector index load again: reworded retries still match") {
+            factory in
+            // A budget of one byte holds no row: every partition is dropped as soon as its call is decided
+            // and must load from the store again for the next one.
+            var configuration = Fixture.configuration(TestClock())
+            configuration.indexMemoryBytes = 1
+            let ledger = try await factory(configuration)
+            var others: [ToolCall] = []
+            for index in 0..<5 {
+                var other = Fixture.email
+                other.scope = "session-\(index + 2)"
+                others.append(other)
+                #expect(try await ledger.claim(other).decision == .new)
+            }
+            let first = try await ledger.claim(Fixture.email)
+            _ = try await ledger.complete(tenant: "acme", callID: first.callID!, .succeeded(["message_id": "m-1"]))
+            for other in others { _ = try await ledger.check(other) }
+            let retry = try await ledger.claim(Fixture.emailReworded)
+            #expect(retry.decision == .duplicate)
+            #expect(retry.layer == .semantic)
+            #expect(retry.match?.result == ["message_id": "m-1"])
+            var reworded = Fixture.emailReworded
+            reworded.scope = "session-4"
+            #expect(try await ledger.claim(reworded).decision == .inProgress)
+        },
         Case(name: "an identity field that differs is never a duplicate, however alike the text") { factory in
             let ledger = try await factory(Fixture.configuration(TestClock()))
             _ = try await ledger.claim(Fixture.email)

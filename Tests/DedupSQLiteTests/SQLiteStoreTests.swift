@@ -28,6 +28,38 @@ import Testing
         #expect(throws: DedupError.self) { try SQLiteStore(path: path) }
     }
 
+    @Test func openingLoadsNoIndexRowsAndAPartitionLoadsOnFirstUse() async throws {
+        let directory = try TemporaryDirectory()
+        let db = directory.path("ledger.sqlite")
+        let writer = try await SQLiteLedger.open(path: db)
+        for scope in ["a", "b", "c"] {
+            for number in 0..<4 {
+                let call = ToolCall(
+                    tenant: "t",
+                    scope: scope,
+                    tool: "post_update",
+                    arguments: [
+                        "text": .string("Status update \(number): the nightly export for team \(scope) finished")
+                    ]
+                )
+                #expect(try await writer.claim(call).decision == .new)
+            }
+        }
+        await writer.store.close()
+
+        let reader = try await SQLiteLedger.open(path: db)
+        #expect(reader.index.count == 0)
+        let probe = ToolCall(
+            tenant: "t",
+            scope: "b",
+            tool: "post_update",
+            arguments: ["text": "Status update 2: the nightly export for team b finished!"]
+        )
+        #expect(try await reader.check(probe).decision == .inProgress)
+        #expect(reader.index.count == 4)
+        #expect(reader.index.rowCounts() == [PartitionKey(tenant: "t", scope: "b", tool: "post_update"): 4])
+    }
+
     @Test func reopeningKeepsRecordsAndRebuildsTheIndex() async throws {
         let directory = try TemporaryDirectory()
         let db = directory.path("ledger.sqlite")
@@ -43,7 +75,6 @@ import Testing
         await first.store.close()
 
         let second = try await SQLiteLedger.open(path: db)
-        #expect(second.index.count == 1)
         var reworded = call
         reworded.arguments = ["to": "A@X.io", "body": "Please find the signed contract attached to this message."]
         let verdict = try await second.claim(reworded)

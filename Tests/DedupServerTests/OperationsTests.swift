@@ -111,8 +111,6 @@ import Testing
             }
             return false
         }
-        try await Task.sleep(for: .milliseconds(60))  // let it take its first look at the file
-
         try write([("acme", "key-acme"), ("globex", "key-globex")])
         #expect(try await eventually { ring.tenant(forKey: "key-globex") == "globex" })
 

@@ -109,6 +109,37 @@ public final class BLASVectorIndex: VectorIndex {
         return removed
     }
 
+    /// Drops every row of the given partitions, all their groups; returns how many rows went. One pass
+    /// over the map whatever the number of partitions, so evict in batches.
+    @discardableResult
+    public func removePartitions(_ partitions: Set<PartitionKey>) -> Int {
+        guard !partitions.isEmpty else { return 0 }
+        return state.withLock { state in
+            var removed = 0
+            for key in state.matrices.keys.filter({ partitions.contains($0.partition) }) {
+                guard let matrix = state.matrices.removeValue(forKey: key) else { continue }
+                let ids = matrix.state.withLock { $0.ids }
+                for id in ids where state.locations[id] == key { state.locations[id] = nil }
+                removed += ids.count
+            }
+            return removed
+        }
+    }
+
+    /// Rows per partition.
+    public func rowCounts() -> [PartitionKey: Int] {
+        state.withLock { state in
+            var counts: [PartitionKey: Int] = [:]
+            for (key, matrix) in state.matrices {
+                counts[key.partition, default: 0] += matrix.state.withLock { $0.ids.count }
+            }
+            return counts
+        }
+    }
+
+    /// What one row costs in memory, roughly: its Float32 vector plus its id, expiry and map entries.
+    public var bytesPerRow: Int { dimension * MemoryLayout<Float>.size + 256 }
+
     /// Total rows.
     public var count: Int {
         state.withLock { $0.locations.count }

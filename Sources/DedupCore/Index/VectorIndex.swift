@@ -54,6 +54,13 @@ public protocol VectorIndex: Sendable {
     /// Drops rows that expired before `nowMillis`; returns how many.
     @discardableResult
     func removeExpired(nowMillis: Int64) -> Int
+    /// Drops every row of the given partitions; returns how many rows went.
+    @discardableResult
+    func removePartitions(_ partitions: Set<PartitionKey>) -> Int
+    /// Rows per partition.
+    func rowCounts() -> [PartitionKey: Int]
+    /// What one row costs in memory, roughly, for the ledger's memory budget.
+    var bytesPerRow: Int { get }
     /// Total rows over all partitions.
     var count: Int { get }
 }

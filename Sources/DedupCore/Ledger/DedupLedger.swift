@@ -19,13 +19,15 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
     public let configuration: LedgerConfiguration
     /// The embedder for the semantic layer.
     public let embedder: any Embedder
-    /// The in-memory cosine index (a cache of the store, rebuilt on start).
+    /// The in-memory cosine index: a cache of the store, loaded partition by partition on first use.
     public let index: BLASVectorIndex
     private let funnel: Funnel
-    private let lastSequence = Mutex<Int64>(0)
-    private let partitionSequences = Mutex<[PartitionKey: Int64]>([:])
+    /// Which partitions the index holds; loads them on first use and drops the least recently used
+    /// beyond ``LedgerConfiguration/indexMemoryBytes``.
+    let residency: IndexResidency
 
-    /// Opens a ledger over `store` and rebuilds the vector index from it.
+    /// Opens a ledger over `store`. The vector index starts empty: each partition loads from the store on
+    /// its first use, so opening costs the same with ten rows or ten million.
     public init(store: Store, embedder: any Embedder, configuration: LedgerConfiguration = LedgerConfiguration())
         async throws
     {
@@ -33,6 +35,11 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
         self.configuration = configuration
         self.embedder = embedder
         self.index = BLASVectorIndex(dimension: embedder.dimension)
+        self.residency = IndexResidency(
+            index: index,
+            budgetBytes: configuration.indexMemoryBytes,
+            bytesPerRow: index.bytesPerRow
+        )
         self.funnel = Funnel(
             configuration: configuration.funnel,
             index: index,
@@ -40,9 +47,6 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
         )
         try await VersionRefresh(normalizer: configuration.normalizer, embedder: embedder, logger: configuration.logger)
             .run(on: store, nowMillis: configuration.clock().millis)
-        if store.indexCatchUp == .global {
-            try await store.withReadTransaction { transaction in try await self.catchUp(transaction) }
-        }
     }
 
     private enum Step: Sendable {
@@ -79,6 +83,10 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
 
         var judgements: [String: Judgement] = [:]
         var verifyTime = 0.0
+        // In use from the first catch-up to the verdict: the partition cannot be dropped from the index
+        // while the funnel searches it.
+        residency.begin(normalized.partition)
+        defer { residency.end(normalized.partition) }
         for round in 0..<4 {
             let storeStart = ContinuousClock.now
             var funnelTimings = LayerTimings()
@@ -201,7 +209,7 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
                     return .retry
                 }
                 try await audit(kind, updated, detail: verdict.reason)
-                updateIndex(updated)
+                upsertRow(updated)
                 return .done(verdict)
             }
         case .noMatch(let borderline, let reason):
@@ -288,7 +296,7 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
         try await transaction.appendEvent(
             event(.claimed, call, id, layer: nil, score: nil, attempt: 1, now: now, detail: reason)
         )
-        updateIndex(record)
+        upsertRow(record)
         return .done(Verdict(decision: .new, callID: id, borderline: borderline, reason: reason))
     }
 
@@ -316,35 +324,26 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
         )
     }
 
-    private func updateIndex(_ record: CallRecord) {
+    /// Puts `record`'s row into the index (exact-only records have no embedding and no row).
+    private func upsertRow(_ record: CallRecord) {
         guard !record.embedding.isEmpty else { return }
-        index.upsert(
-            IndexRow(
-                id: record.id,
-                group: record.signature.identityGroup,
-                vector: record.embedding,
-                expiresAtMillis: record.expiresAt.millis
-            ),
-            in: record.partition
+        let row = IndexRow(
+            id: record.id,
+            group: record.signature.identityGroup,
+            vector: record.embedding,
+            expiresAtMillis: record.expiresAt.millis
         )
+        index.upsert(row, in: record.partition)
     }
 
-    /// Brings the index up to date with the rows of `partition` others stored, as the store allows.
+    /// Brings the index's copy of `partition` up to date with the store: every live row on first use
+    /// (or after the partition was dropped), then the rows stored since, by this process or another.
     private func catchUp(_ transaction: Store.Transaction, partition: PartitionKey) async throws {
-        guard store.indexCatchUp == .perPartition else { return try await catchUp(transaction) }
-        let after = partitionSequences.withLock { $0[partition] ?? 0 }
+        let after = residency.sequence(of: partition)
         let now = configuration.clock().millis
         let (rows, last) = try await transaction.indexRows(in: partition, after: after, nowMillis: now)
         for row in rows { index.upsert(row, in: partition) }
-        partitionSequences.withLock { $0[partition] = max($0[partition] ?? 0, last) }
-    }
-
-    /// Brings the index up to date with rows other processes (or earlier runs) stored.
-    private func catchUp(_ transaction: Store.Transaction) async throws {
-        let after = lastSequence.withLock { $0 }
-        let (rows, last) = try await transaction.indexRows(after: after, nowMillis: configuration.clock().millis)
-        for (partition, row) in rows { index.upsert(row, in: partition) }
-        lastSequence.withLock { $0 = max($0, last) }
+        residency.caughtUp(partition, through: last)
     }
 
     /// Records the outcome of a claimed call; see ``Ledger/complete(tenant:callID:_:)``.
@@ -419,7 +418,8 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
                     : "failed\(record.retryable ? " (retryable)" : ""): \(record.error ?? "no error message")"
             )
         )
-        updateIndex(record)
+        // Only into a loaded partition: one that is not loaded reads the new expiry when it loads.
+        residency.ifLoaded(record.partition) { upsertRow(record) }
         return record
     }
 

@@ -18,24 +18,6 @@ public protocol LedgerStore: Sendable {
 
     /// Runs `body` on a consistent read-only view.
     func withReadTransaction<T: Sendable>(_ body: (Transaction) async throws -> T) async throws -> T
-
-    /// How the ledger's in-memory vector index catches up with rows written by others.
-    var indexCatchUp: IndexCatchUp { get }
-}
-
-/// How a ledger's vector index learns about rows it did not write itself.
-public enum IndexCatchUp: Sendable {
-    /// Every write of the store is serialised, so sequence numbers commit in order: load everything at
-    /// start, then read the rows after the last one seen (SQLite, memory).
-    case global
-    /// Only writes of one partition are serialised (PostgreSQL's advisory locks): load a partition on first
-    /// use and catch up per partition, where sequence numbers do commit in order.
-    case perPartition
-}
-
-extension LedgerStore {
-    /// Stores serialise all writes unless they say otherwise.
-    public var indexCatchUp: IndexCatchUp { .global }
 }
 
 /// The queries and writes of one transaction. Lookups are tenant-scoped by construction: there is no
@@ -83,7 +65,9 @@ public protocol LedgerTransaction {
     func indexRows(after sequence: Int64, nowMillis: Int64) async throws -> (
         rows: [(PartitionKey, IndexRow)], last: Int64
     )
-    /// Index rows of one partition's live records after `sequence`, with the highest sequence number seen.
+    /// Index rows of one partition's live records after `sequence`, with the highest sequence number seen:
+    /// how the ledger loads a partition on first use and catches up with rows others stored. Sequence
+    /// numbers must commit in order within a partition (the partition lock makes them so).
     func indexRows(in partition: PartitionKey, after sequence: Int64, nowMillis: Int64) async throws -> (
         rows: [IndexRow], last: Int64
     )
@@ -91,7 +75,7 @@ public protocol LedgerTransaction {
 
 extension LedgerTransaction {
     /// The partition's rows, filtered from ``indexRows(after:nowMillis:)``: correct, but reads every
-    /// partition; stores with ``IndexCatchUp/perPartition`` implement it with a query of their own.
+    /// partition; the SQLite and PostgreSQL stores implement it with a query of their own.
     public func indexRows(in partition: PartitionKey, after sequence: Int64, nowMillis: Int64) async throws -> (
         rows: [IndexRow], last: Int64
     ) {

@@ -1,4 +1,4 @@
-public import Logging
+import Logging
 
 /// Re-keys stored records made by other normaliser rules, another tool policy or another embedder model.
 ///
