@@ -1,4 +1,4 @@
-"""The async client's default transport: its answer parser on fed bytes, and its connections on a real server."""
+"""The async client's connections on a real server: reuse after an idle close, concurrency, refusals."""
 
 from __future__ import annotations
 
@@ -10,49 +10,8 @@ import httpx
 import pytest
 
 from agent_dedup import AsyncDedupClient
-from agent_dedup.async_connections import _read_reply
-from agent_dedup.connections import Reply
 
 from .server import Server
-
-
-def parse(raw: bytes) -> tuple[Reply, bool, bytes]:
-    """The answer `raw` starts with, whether its connection may be reused, and the bytes left unread."""
-
-    async def scenario() -> tuple[Reply, bool, bytes]:
-        reader = asyncio.StreamReader()
-        reader.feed_data(raw)
-        reader.feed_eof()
-        reply, keep = await _read_reply(reader)
-        return reply, keep, await reader.read()
-
-    return asyncio.run(scenario())
-
-
-def test_a_content_length_answer_leaves_the_next_one_unread() -> None:
-    reply, keep, rest = parse(b'HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n{"a":1}HTTP/1.1 200 OK\r\n')
-    assert (reply.status_code, reply.reason_phrase, reply.json(), keep) == (200, "OK", {"a": 1}, True)
-    assert rest == b"HTTP/1.1 200 OK\r\n"
-
-
-def test_a_chunked_answer_with_trailers_is_joined() -> None:
-    raw = (
-        b'HTTP/1.1 409 Conflict\r\nTransfer-Encoding: chunked\r\n\r\n4;x=y\r\n{"a"\r\n3\r\n:1}\r\n0\r\nT: v\r\n\r\nnext'
-    )
-    reply, keep, rest = parse(raw)
-    assert (reply.status_code, reply.text, keep, rest) == (409, '{"a":1}', True, b"next")
-
-
-def test_connection_close_an_interim_answer_and_a_body_to_eof() -> None:
-    reply, keep, _ = parse(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil eof")
-    assert (reply.status_code, reply.content, keep) == (200, b"until eof", False)
-
-
-def test_a_cut_off_answer_is_an_error() -> None:
-    with pytest.raises(asyncio.IncompleteReadError):
-        parse(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort")
-    with pytest.raises(ValueError):
-        parse(b"SSH-2.0-OpenSSH\r\n\r\n")
 
 
 def test_async_connections_survive_the_server_closing_them_while_idle(impatient_server: Server, scope: str) -> None:
