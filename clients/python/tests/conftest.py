@@ -19,6 +19,14 @@ def server() -> Iterator[dedup_server.Server]:
     running.stop()
 
 
+@pytest.fixture(scope="session")
+def impatient_server() -> Iterator[dedup_server.Server]:
+    """A server that closes keep-alive connections after one idle second."""
+    running = dedup_server.start(settings={"idle_timeout_seconds": 1})
+    yield running
+    running.stop()
+
+
 @pytest.fixture
 def client(server: dedup_server.Server) -> Iterator[DedupClient]:
     with DedupClient(server.url, api_key=server.api_key) as made:

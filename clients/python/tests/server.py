@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -44,9 +45,14 @@ class Server:
         self.directory.cleanup()
 
 
-def start(timeout: float = 30.0) -> Server:
+def start(timeout: float = 30.0, settings: dict[str, object] | None = None) -> Server:
+    """Starts a server; `settings` are configuration-file keys (e.g. `idle_timeout_seconds`)."""
     directory = tempfile.TemporaryDirectory(prefix="agent-dedup-py-")
     environment = dict(os.environ, DEDUP_API_KEYS=f"default:{API_KEY}", DEDUP_LOG_LEVEL="warning")
+    if settings:
+        config = Path(directory.name) / "config.json"
+        config.write_text(json.dumps(settings))
+        environment["DEDUP_CONFIG"] = str(config)
     process = subprocess.Popen(
         [str(binary()), "serve", "--port", "0", "--database", str(Path(directory.name) / "ledger.sqlite")],
         stdout=subprocess.PIPE,

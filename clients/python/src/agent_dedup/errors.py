@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
+from .connections import HTTPResponse
 from .models import CallRecord, Verdict
 
 
@@ -63,7 +62,7 @@ class DuplicateFailureError(DedupError):
 _BY_STATUS: dict[int, type[ProblemError]] = {401: AuthenticationError, 404: NotFoundError, 409: OutcomeConflictError}
 
 
-def problem_from_response(response: httpx.Response) -> ProblemError:
+def problem_from_response(response: HTTPResponse) -> ProblemError:
     """Maps an error response to an exception; a body that is not problem+json still keeps its text."""
     body: Any
     try:

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import quote
 
-import httpx
-
+from .connections import HTTPResponse
 from .errors import problem_from_response
 from .models import AuditEvent, CallRecord, Verdict
 
@@ -24,24 +23,24 @@ class Request(Generic[T]):
 
     method: Literal["GET", "POST"]
     path: str
-    read: Callable[[httpx.Response], T]
+    read: Callable[[HTTPResponse], T]
     json: dict[str, Any] | None = None
     params: dict[str, Any] | None = None
 
 
-def _read_verdict(response: httpx.Response) -> Verdict:
+def _read_verdict(response: HTTPResponse) -> Verdict:
     if response.status_code not in _VERDICT_STATUSES:
         raise problem_from_response(response)
     return Verdict.from_json(response.json())
 
 
-def _read_record(response: httpx.Response) -> CallRecord:
+def _read_record(response: HTTPResponse) -> CallRecord:
     if response.status_code != 200:
         raise problem_from_response(response)
     return CallRecord.from_json(response.json())
 
 
-def _read_events(response: httpx.Response) -> list[AuditEvent]:
+def _read_events(response: HTTPResponse) -> list[AuditEvent]:
     if response.status_code != 200:
         raise problem_from_response(response)
     return [AuditEvent.from_json(event) for event in response.json()["events"]]
