@@ -6,18 +6,19 @@ Two paths, each with `DedupClient` (`guard.run`) and with `AsyncDedupClient` (`g
 (claim + complete, two round trips) and a repeat (one claim that replays). For scale it also times one bare
 `httpx.Client` POST to the same server (`/v1/check`, which records nothing).
 
-Figures (2-core VM, load average 11-13 from parallel Swift builds; /work/bin/dedup-release at 1c56a5a;
-three runs each, the "before" runs with the pre-change package on PYTHONPATH, interleaved with the "after"):
+Figures: 2-core VM, release server (`swift build -c release --product dedup`), three runs each. "Before"
+(httpx.Client for both clients) was measured at load average 11-13; "after" (DedupClient on standard-library
+connections, AsyncDedupClient on httpx.AsyncClient) at load average ~6:
 
     cd clients/python && ../../.build/venv-python/bin/python bench/guard_overhead.py --calls 2000 \
-        --binary .../dedup-release
+        --binary ../../.build/release/dedup
 
-    added p50 / p95, ms           before (httpx.Client / AsyncClient)      after (stdlib / asyncio connections)
-    new (claim+complete)          9.23/18.6  7.22/22.8  7.84/17.4          4.21/15.1  5.38/15.0  3.03/13.5
-    repeat (claim, replay)        3.34/11.2  3.54/12.7  3.22/11.8          1.78/9.32  2.35/9.00  1.49/8.31
-    async new (claim+complete)    9.10/28.8  9.70/29.4  16.8/28.1          2.43/10.6  3.66/12.0  2.89/14.0
-    async repeat (claim, replay)  4.51/15.5  4.85/15.8  8.00/15.9          1.16/6.58  1.85/7.96  1.46/8.30
-    bare httpx POST /v1/check     6.77/11.8  3.35/9.83  7.32/12.2          1.38/2.12  7.88/12.4  2.40/9.79
+    added p50 / p95, ms           before                                   after
+    new (claim+complete)          9.23/18.6  7.22/22.8  7.84/17.4          1.53/2.22  1.67/2.63  1.62/3.38
+    repeat (claim, replay)        3.34/11.2  3.54/12.7  3.22/11.8          0.77/1.05  0.84/1.23  0.81/1.07
+    async new (claim+complete)    9.10/28.8  9.70/29.4  16.8/28.1          4.26/7.80  3.98/8.14  4.13/8.06
+    async repeat (claim, replay)  4.51/15.5  4.85/15.8  8.00/15.9          2.12/3.95  1.99/3.89  2.06/3.72
+    bare httpx POST /v1/check     6.77/11.8  3.35/9.83  7.32/12.2          1.21/1.71  1.15/4.62  1.26/1.81
 
 Where the time goes (same binary and load, 2000 calls each, thread CPU vs the server process's CPU):
 a new call costs 0.73 ms of client CPU (before: 2.63 ms) and 1.69 ms of server CPU, of which the server's
