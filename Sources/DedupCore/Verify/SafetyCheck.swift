@@ -32,8 +32,10 @@ public enum SafetyCheck {
         let b = SafetyTokenizer.tokens(second)
         diff.tokensA = a.count
         diff.tokensB = b.count
-        diff.contentWordsA = a.filter(isContent).count
-        diff.contentWordsB = b.filter(isContent).count
+        diff.contentA = a.filter(isContent).map(\.text)
+        diff.contentB = b.filter(isContent).map(\.text)
+        diff.contentWordsA = diff.contentA.count
+        diff.contentWordsB = diff.contentB.count
         let (matchedA, matchedB) = TokenAlignment.align(a.map(\.key), b.map(\.key))
         let unmatchedA = a.indices.filter { !matchedA[$0] }.map { a[$0] }
         let unmatchedB = b.indices.filter { !matchedB[$0] }.map { b[$0] }
@@ -68,7 +70,13 @@ public enum SafetyCheck {
             if token.isEntity && !otherKeys.contains(token.key) { diff.entities += 1 }
         }
         guard isContent(token) else { return }
-        if added { diff.contentAdded += 1 } else { diff.contentRemoved += 1 }
+        if added {
+            diff.contentAdded += 1
+            diff.addedWords.append(token.text)
+        } else {
+            diff.contentRemoved += 1
+            diff.removedWords.append(token.text)
+        }
     }
 
     /// Antonym pairs split across the two texts: one says `enable` (and not `disable`), the other the reverse.
