@@ -10,7 +10,10 @@ struct PairFeaturesCommand: AsyncParsableCommand {
         discussion: """
             One output line per readable pair: {"id", "category", "source", "duplicate", "eligible", "features"}.
             "eligible" says whether the funnel would ever ask the verifier about the pair (same tool, equal
-            identity fields, text to compare): the trainer fits and calibrates on eligible pairs only.
+            identity fields, text to compare, no safety veto, not distinct by structure): the trainer
+            calibrates on eligible pairs only. "comparable" drops the last two conditions: the trainer fits on
+            comparable pairs, vetoed ones included (distinct actions that read alike). "veto" is the safety check's veto
+            (or null) and "structural" the structural verifier's answer, for error analysis.
             """
     )
 
@@ -43,9 +46,14 @@ struct PairFeaturesCommand: AsyncParsableCommand {
                 let b = try normalizer.normalize(
                     ToolCall(tenant: "t", scope: "s", tool: pair.b.tool, arguments: pair.b.arguments)
                 )
-                let eligible =
+                // What the funnel does before the pair model: the safety veto (on every candidate) and the
+                // structural verifier's `distinct` (which the pair model verifier returns unchanged).
+                let veto = SafetyCheck.compare(b.signature, a.signature).veto
+                let structural = StructuralVerifier.judge(b.signature, a.signature).answer
+                let comparable =
                     pair.a.tool == pair.b.tool && a.signature.identity == b.signature.identity
                     && !a.signature.text.isEmpty && !b.signature.text.isEmpty
+                let eligible = comparable && veto == nil && structural != .distinct
                 let named = features.values(b.signature, a.signature)
                 let line: JSONValue = [
                     "id": .string(pair.id),
@@ -53,6 +61,9 @@ struct PairFeaturesCommand: AsyncParsableCommand {
                     "source": .string(sources[pair.id] ?? ""),
                     "duplicate": .bool(pair.duplicate),
                     "eligible": .bool(eligible),
+                    "comparable": .bool(comparable),
+                    "veto": veto.map { .string($0) } ?? .null,
+                    "structural": .string(structural.rawValue),
                     "features": .object(named.mapValues { .number(JSONNumber($0)) }),
                 ]
                 output += line.canonicalText + "\n"

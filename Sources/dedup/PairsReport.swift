@@ -9,6 +9,8 @@ struct PairsReport {
     let band: Double
     let configured: FunnelConfiguration
     let maxFalseDuplicateRate: Double
+    /// The calibrated verifier's target false-duplicate rate δ in the configured run.
+    var verifierDelta = 0.005
 
     var sweep: [(threshold: Double, metrics: PairMetrics)] {
         thresholds.map { threshold in
@@ -32,6 +34,13 @@ struct PairsReport {
             )
         }
         return metrics
+    }
+
+    /// `0.9876 [0.9612, 0.9961]`: a rate and its Wilson 95 % interval.
+    private static func interval(_ value: Double, _ bounds: WilsonInterval, percent: Bool = false) -> String {
+        percent
+            ? String(format: "%.2f%% [%.2f, %.2f]", value * 100, bounds.low * 100, bounds.high * 100)
+            : String(format: "%.4f [%.3f, %.3f]", value, bounds.low, bounds.high)
     }
 
     /// Accuracy per category at the configured thresholds.
@@ -63,31 +72,46 @@ struct PairsReport {
         var lines = [
             "pairs: \(total) (\(duplicates) duplicate, \(total - duplicates) distinct); malformed lines skipped: \(skipped)",
             "",
-            "threshold  precision  recall   F1       false-dup  exact  intent  semantic  verifier",
+            "threshold  precision [95% CI]      recall [95% CI]         F1       false-dup % [95% CI]  "
+                + "exact  intent  semantic  verifier",
         ]
         for (threshold, metrics) in sweep {
             let layerCounts = Self.layers.map { String(metrics.duplicatesByLayer[$0] ?? 0) }
             lines.append(
-                String(format: "%-9.2f  ", threshold) + Self.ratio(metrics.precision) + "     "
-                    + Self.ratio(metrics.recall) + "   " + Self.ratio(metrics.f1) + "   "
-                    + Self.percent(metrics.falseDuplicateRate).padding(toLength: 9, withPad: " ", startingAt: 0) + "  "
+                String(format: "%-9.2f  ", threshold)
+                    + Self.interval(metrics.precision, metrics.precisionInterval)
+                    .padding(toLength: 24, withPad: " ", startingAt: 0)
+                    + Self.interval(metrics.recall, metrics.recallInterval)
+                    .padding(toLength: 24, withPad: " ", startingAt: 0)
+                    + Self.ratio(metrics.f1) + "   "
+                    + Self.interval(metrics.falseDuplicateRate, metrics.falseDuplicateInterval, percent: true)
+                    .padding(toLength: 22, withPad: " ", startingAt: 0)
                     + layerCounts[0].padding(toLength: 5, withPad: " ", startingAt: 0) + "  "
                     + layerCounts[1].padding(toLength: 6, withPad: " ", startingAt: 0) + "  "
                     + layerCounts[2].padding(toLength: 8, withPad: " ", startingAt: 0) + "  " + layerCounts[3]
             )
         }
         let real = atConfigured
+        let measured = real.falseDuplicateInterval
+        let verdict =
+            measured.high <= verifierDelta
+            ? "its 95 % upper bound is within the target"
+            : real.falseDuplicateRate <= verifierDelta
+                ? "at or under the target, but too few distinct pairs to bound it there at 95 %"
+                : "ABOVE the target"
         lines += [
             "",
             "at the configured thresholds (duplicate \(configured.duplicateThreshold), borderline "
-                + "\(configured.borderlineThreshold), built-in calibrated verifier at δ 0.5 %):",
-            "  precision \(Self.ratio(real.precision)), recall \(Self.ratio(real.recall)), F1 \(Self.ratio(real.f1)), "
-                + "false-duplicate rate \(Self.percent(real.falseDuplicateRate)) "
-                + "(\(real.falsePositives) of \(real.negatives) distinct pairs)",
+                + "\(configured.borderlineThreshold), built-in calibrated verifier at δ \(Self.percent(verifierDelta))):",
+            "  precision \(Self.interval(real.precision, real.precisionInterval)), "
+                + "recall \(Self.interval(real.recall, real.recallInterval)), F1 \(Self.ratio(real.f1))",
+            "  false-duplicate rate measured at the δ \(Self.percent(verifierDelta)) target: "
+                + "\(Self.interval(real.falseDuplicateRate, measured, percent: true)) "
+                + "(\(real.falsePositives) of \(real.negatives) distinct pairs); \(verdict)",
             "  duplicates by layer: "
                 + Self.layers.map { "\($0) \(real.duplicatesByLayer[$0] ?? 0)" }.joined(separator: ", "),
             "",
-            "category                 pairs  label      accuracy",
+            "category                 pairs  label      correct  accuracy [95% CI]",
         ]
         for row in categories {
             let label = row.duplicates == row.pairs ? "duplicate" : row.duplicates == 0 ? "distinct" : "mixed"
@@ -95,7 +119,12 @@ struct PairsReport {
                 row.name.padding(toLength: 24, withPad: " ", startingAt: 0) + " "
                     + String(row.pairs).padding(toLength: 6, withPad: " ", startingAt: 0) + " "
                     + label.padding(toLength: 10, withPad: " ", startingAt: 0) + " "
-                    + Self.percent(Double(row.correct) / Double(max(row.pairs, 1)))
+                    + String(row.correct).padding(toLength: 8, withPad: " ", startingAt: 0) + " "
+                    + Self.interval(
+                        Double(row.correct) / Double(max(row.pairs, 1)),
+                        WilsonInterval(row.correct, of: row.pairs),
+                        percent: true
+                    )
             )
         }
         lines.append("")
@@ -113,8 +142,14 @@ struct PairsReport {
         return lines.joined(separator: "\n")
     }
 
+    private static func json(_ bounds: WilsonInterval) -> JSONValue {
+        [.number(JSONNumber(bounds.low)), .number(JSONNumber(bounds.high))]
+    }
+
     private static func json(_ metrics: PairMetrics) -> JSONValue {
         [
+            "precision_ci95": json(metrics.precisionInterval), "recall_ci95": json(metrics.recallInterval),
+            "false_duplicate_rate_ci95": json(metrics.falseDuplicateInterval),
             "tp": .number(JSONNumber(metrics.truePositives)), "fp": .number(JSONNumber(metrics.falsePositives)),
             "tn": .number(JSONNumber(metrics.trueNegatives)), "fn": .number(JSONNumber(metrics.falseNegatives)),
             "precision": .number(JSONNumber(metrics.precision)), "recall": .number(JSONNumber(metrics.recall)),
@@ -138,6 +173,7 @@ struct PairsReport {
             "configured": [
                 "duplicate_threshold": .number(JSONNumber(configured.duplicateThreshold)),
                 "borderline_threshold": .number(JSONNumber(configured.borderlineThreshold)),
+                "max_false_duplicate_rate": .number(JSONNumber(verifierDelta)),
                 "metrics": Self.json(atConfigured),
             ],
             "categories": .array(
@@ -152,87 +188,5 @@ struct PairsReport {
             "max_false_duplicate_rate": .number(JSONNumber(maxFalseDuplicateRate)),
             "recommended_threshold": recommended.map { .number(JSONNumber($0.threshold)) } ?? .null,
         ]
-    }
-
-    /// Two panels: precision, recall and F1 (0–1) above, the false-duplicate rate (in %) below.
-    func svg() -> String {
-        let width = 720.0
-        let left = 60.0
-        let right = 20.0
-        let plotWidth = width - left - right
-        let top = (y: 40.0, height: 260.0)
-        let bottom = (y: 350.0, height: 140.0)
-        let rows = sweep
-        guard let low = thresholds.first, let high = thresholds.last else { return "" }
-        let span = max(high - low, 1e-9)
-        func x(_ threshold: Double) -> Double { left + (threshold - low) / span * plotWidth }
-        let maxRate = max(rows.map(\.metrics.falseDuplicateRate).max() ?? 0, maxFalseDuplicateRate * 2, 0.001)
-        func line(_ values: [Double], panel: (y: Double, height: Double), max: Double, color: String) -> String {
-            let points = zip(rows, values)
-                .map { row, value in
-                    String(format: "%.1f,%.1f", x(row.threshold), panel.y + panel.height * (1 - value / max))
-                }
-            return
-                "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\"/>"
-        }
-        var svg = [
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"540\" font-family=\"sans-serif\" font-size=\"12\">",
-            "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
-            "<text x=\"\(left)\" y=\"22\" font-size=\"15\">agent-dedup: labelled pairs against the duplicate threshold</text>",
-        ]
-        for panel in [top, bottom] {
-            svg.append(
-                "<rect x=\"\(left)\" y=\"\(panel.y)\" width=\"\(plotWidth)\" height=\"\(panel.height)\" fill=\"none\" stroke=\"#999\"/>"
-            )
-        }
-        for tick in stride(from: 0.0, through: 1.0, by: 0.25) {
-            let y = top.y + top.height * (1 - tick)
-            svg.append("<line x1=\"\(left)\" x2=\"\(left + plotWidth)\" y1=\"\(y)\" y2=\"\(y)\" stroke=\"#eee\"/>")
-            svg.append(
-                "<text x=\"\(left - 8)\" y=\"\(y + 4)\" text-anchor=\"end\">\(String(format: "%.2f", tick))</text>"
-            )
-        }
-        for tick in stride(from: 0.0, through: 1.0, by: 0.5) {
-            let y = bottom.y + bottom.height * (1 - tick)
-            svg.append(
-                "<text x=\"\(left - 8)\" y=\"\(y + 4)\" text-anchor=\"end\">\(String(format: "%.2f%%", tick * maxRate * 100))</text>"
-            )
-        }
-        for threshold in thresholds where Int((threshold * 100).rounded()) % 5 == 0 {
-            let position = x(threshold)
-            svg.append(
-                "<line x1=\"\(position)\" x2=\"\(position)\" y1=\"\(top.y)\" y2=\"\(bottom.y + bottom.height)\" stroke=\"#f3f3f3\"/>"
-            )
-            svg.append(
-                "<text x=\"\(position)\" y=\"\(bottom.y + bottom.height + 16)\" text-anchor=\"middle\">\(String(format: "%.2f", threshold))</text>"
-            )
-        }
-        svg.append(line(rows.map(\.metrics.precision), panel: top, max: 1, color: "#1f77b4"))
-        svg.append(line(rows.map(\.metrics.recall), panel: top, max: 1, color: "#2ca02c"))
-        svg.append(line(rows.map(\.metrics.f1), panel: top, max: 1, color: "#9467bd"))
-        svg.append(line(rows.map(\.metrics.falseDuplicateRate), panel: bottom, max: maxRate, color: "#d62728"))
-        let limitY = bottom.y + bottom.height * (1 - maxFalseDuplicateRate / maxRate)
-        svg.append(
-            "<line x1=\"\(left)\" x2=\"\(left + plotWidth)\" y1=\"\(limitY)\" y2=\"\(limitY)\" stroke=\"#d62728\" stroke-dasharray=\"4 4\"/>"
-        )
-        let configuredX = x(configured.duplicateThreshold)
-        svg.append(
-            "<line x1=\"\(configuredX)\" x2=\"\(configuredX)\" y1=\"\(top.y)\" y2=\"\(bottom.y + bottom.height)\" stroke=\"#555\" stroke-dasharray=\"2 3\"/>"
-        )
-        let legend: [(String, String)] = [
-            ("precision", "#1f77b4"), ("recall", "#2ca02c"), ("F1", "#9467bd"),
-            ("false-duplicate rate (lower panel; dashed: limit)", "#d62728"), ("configured threshold", "#555"),
-        ]
-        for (index, entry) in legend.enumerated() {
-            let y = 325.0
-            let xPosition = left + [0, 90, 160, 210, 520][index]
-            svg.append("<rect x=\"\(xPosition)\" y=\"\(y - 9)\" width=\"12\" height=\"4\" fill=\"\(entry.1)\"/>")
-            svg.append("<text x=\"\(xPosition + 16)\" y=\"\(y - 4)\">\(entry.0)</text>")
-        }
-        svg.append(
-            "<text x=\"\(left + plotWidth / 2)\" y=\"530\" text-anchor=\"middle\">duplicate threshold (cosine)</text>"
-        )
-        svg.append("</svg>")
-        return svg.joined(separator: "\n") + "\n"
     }
 }

@@ -185,6 +185,8 @@ struct NormalizationCase: Sendable, CustomTestStringConvertible {
         #"{"tools": {"x": {"duplicate_threshold": 2}}}"#, #"{"tools": {"x": {"bogus": 1}}}"#, #"{"tool": {}}"#,
         #"{"tools": {"x": {"duplicate_threshold": 0.8, "borderline_threshold": 0.9}}}"#,
         #"{"tools": {"x": {"verifier_fallback": "maybe"}}}"#,
+        #"{"tools": {"x": {"max_false_duplicate_rate": 1.5}}}"#,
+        #"{"tools": {"x": {"max_false_duplicate_rate": "low"}}}"#,
     ])
     func badPolicyFilesAreRefused(_ text: String) throws {
         let json = try JSONParser().parse(text)

@@ -85,3 +85,70 @@ import Testing
         #expect(verdict.decision == .new)
     }
 }
+
+/// `max_false_duplicate_rate` per tool: a policy's δ picks that tool's threshold on the calibration curve.
+@Suite struct PerToolFalseDuplicateRateTests {
+    /// A constant P(duplicate) of 1 / (1 + e^−2) ≈ 0.881 and a curve whose bound falls with the threshold:
+    /// δ 2 % → 0.5, δ 0.5 % → 0.9, δ 0 → never.
+    static func constantModel() throws -> (PairModel, TemporaryDirectory) {
+        let directory = try TemporaryDirectory()
+        let model = #"""
+            {"features": ["learned_cos_min"], "mean": [0], "scale": [1], "weights": [0], "bias": 2,
+             "calibration": [{"threshold": 0.0, "upper": 0.5}, {"threshold": 0.5, "upper": 0.01},
+                             {"threshold": 0.9, "upper": 0.004}, {"threshold": 1.0, "upper": 0.001}]}
+            """#
+        try Data(model.utf8).write(to: directory.url.appendingPathComponent("model.json"))
+        return (try PairModel.load(from: directory.url), directory)
+    }
+
+    @Test func aPolicyRateOverridesTheVerifiersOwn() throws {
+        let (model, directory) = try Self.constantModel()
+        defer { _ = directory }
+        let verifier = PairModelVerifier(features: nil, model: model, maxFalseDuplicateRate: 0.005)
+        #expect(verifier.threshold(for: ToolPolicy()) == (0.005, 0.9))
+        #expect(verifier.threshold(for: ToolPolicy(maxFalseDuplicateRate: 0.02)) == (0.02, 0.5))
+        #expect(verifier.threshold(for: ToolPolicy(maxFalseDuplicateRate: 0)).threshold > 1)
+    }
+
+    @Test func eachToolIsJudgedAtItsOwnRate() async throws {
+        let (model, directory) = try Self.constantModel()
+        defer { _ = directory }
+        let policies = try PolicySet(json: [
+            "tools": ["chat": ["max_false_duplicate_rate": 0.02], "pay": ["max_false_duplicate_rate": 0.001]]
+        ])
+        let ledger = try await DedupLedger(
+            store: MemoryLedgerStore(),
+            embedder: HashingEmbedder.bundled(),
+            configuration: LedgerConfiguration(
+                normalizer: Normalizer(policies: policies),
+                verifier: PairModelVerifier(features: try .bundled(), model: model, maxFalseDuplicateRate: 0.005)
+            )
+        )
+        func second(_ tool: String) async throws -> Verdict {
+            let first = ToolCall(
+                tenant: "t",
+                scope: tool,
+                tool: tool,
+                arguments: ["text": "The nightly deploy to the cluster is stuck again"]
+            )
+            let claimed = try await ledger.claim(first)
+            _ = try await ledger.complete(tenant: "t", callID: try #require(claimed.callID), .succeeded())
+            return try await ledger.check(
+                ToolCall(
+                    tenant: "t",
+                    scope: tool,
+                    tool: tool,
+                    arguments: ["text": "The nightly deployment to the cluster is hanging again"]
+                )
+            )
+        }
+        // P ≈ 0.881: over chat's threshold (δ 2 % → 0.5), under the default's (0.9) and pay's (never).
+        let chat = try await second("chat")
+        #expect(chat.decision == .duplicate && chat.layer == .verifier, "\(chat.reason)")
+        #expect(chat.reason.contains("δ 2.0 %"), "\(chat.reason)")
+        let other = try await second("notes")
+        #expect(other.decision == .new, "\(other.reason)")
+        let pay = try await second("pay")
+        #expect(pay.decision == .new, "\(pay.reason)")
+    }
+}

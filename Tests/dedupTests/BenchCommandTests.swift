@@ -80,12 +80,37 @@ import Testing
         #expect(metrics["tn"] == 2)
         #expect(metrics["fn"] == 1)
         #expect(metrics["duplicates_by_layer"] == ["exact": 3])
+        guard case .array(let bounds)? = metrics["false_duplicate_rate_ci95"] else {
+            Issue.record("no false_duplicate_rate_ci95 in \(metrics)")
+            return
+        }
+        let interval = bounds.compactMap(\.doubleValue)
+        #expect(interval.count == 2 && abs(interval[0] - 0.0615) < 1e-4 && abs(interval[1] - 0.7923) < 1e-4)
+        #expect(report["configured"]?["max_false_duplicate_rate"] == 0.005)
         let directory = try TemporaryDirectory()
         let plot = directory.path("plot.svg")
         let drawn = try DedupProcess.run(["bench", "pairs", Self.fixture, "--plot", plot])
         #expect(drawn.status == 0)
         #expect(try String(contentsOfFile: plot, encoding: .utf8).hasPrefix("<svg"))
-        #expect(drawn.stdout.contains("false-duplicate rate 33.33%"))
+        #expect(
+            drawn.stdout.contains(
+                "false-duplicate rate measured at the δ 0.50% target: 33.33% [6.15, 79.23] (1 of 3 distinct pairs); "
+                    + "ABOVE the target"
+            ),
+            "\(drawn.stdout)"
+        )
+    }
+
+    @Test func wilsonIntervalsMatchTheFormula() {
+        // 0 of 266: the upper end is z² / (n + z²) = 3.8415 / 269.8415.
+        let none = WilsonInterval(0, of: 266)
+        #expect(none.low == 0 && abs(none.high - 3.841459 / 269.841459) < 1e-6)
+        let third = WilsonInterval(1, of: 3)
+        #expect(abs(third.low - 0.061490) < 1e-5 && abs(third.high - 0.792340) < 1e-5)
+        let all = WilsonInterval(10, of: 10)
+        #expect(abs(all.high - 1) < 1e-12 && abs(all.low - 0.722467) < 1e-5)
+        let empty = WilsonInterval(0, of: 0)
+        #expect(empty.low == 0 && empty.high == 1)
     }
 
     @Test func replayTakesPlainLinesAsSucceededAndHonoursWindowAndLabels() throws {

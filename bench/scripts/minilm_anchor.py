@@ -112,6 +112,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="labelled pairs, JSON lines (default: bench/data/pairs.jsonl)")
     p.add_argument("--out", default=str(REPO / "bench" / "results"),
                    help="output directory for minilm.json and minilm.md (default: bench/results)")
+    p.add_argument("--append-to", default=None,
+                   help="also append the anchor's rows (with Wilson 95%% intervals) to this report, "
+                        "e.g. the output of `dedup bench pairs` on the same pairs")
     p.add_argument("--limit", type=int, default=None,
                    help="use only N pairs, evenly spaced over the file (quick smoke run)")
     return p.parse_args(argv)
@@ -262,6 +265,50 @@ def metrics_at(threshold: float, scores: list[float], labels: list[bool]) -> dic
         "accuracy": (tp + tn) / len(scores) if scores else None,
         "false_dup_rate": fp / n_neg if n_neg else None,
     }
+
+
+def wilson(successes: int, total: int, z: float = 1.959964) -> tuple[float, float]:
+    """The Wilson score 95 % interval of successes / total (0..1 when total is 0), as `dedup bench pairs`."""
+    if total == 0:
+        return (0.0, 1.0)
+    p = successes / total
+    centre = p + z * z / (2 * total)
+    margin = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total))
+    denominator = 1 + z * z / total
+    return (max(0.0, (centre - margin) / denominator), min(1.0, (centre + margin) / denominator))
+
+
+def anchor_rows(result: dict) -> str:
+    """The anchor in the layout of `dedup bench pairs`: best F1 and the lowest cutoff under each bound."""
+    c = result["counts"]
+    lines = [
+        "",
+        f"MiniLM anchor, same pairs ({c['pairs']}): all-MiniLM-L6-v2 cosine of tool + sorted-key JSON, "
+        "duplicate iff cosine >= threshold (bench/scripts/minilm_anchor.py)",
+        "point                       threshold  precision [95% CI]      recall [95% CI]         F1       "
+        "false-dup % [95% CI]",
+    ]
+    points = [("best F1", result["best_f1"])]
+    for bound, m in result["beyond_requested_sweep"]["exact_low_false_dup"].items():
+        points.append((f"false-dup < {100 * float(bound):g}%", m))
+    for name, m in points:
+        if m is None:
+            lines.append(f"{name:<27} none")
+            continue
+        called, positives, negatives = m["tp"] + m["fp"], m["tp"] + m["fn"], m["fp"] + m["tn"]
+        plo, phi = wilson(m["tp"], called)
+        rlo, rhi = wilson(m["tp"], positives)
+        flo, fhi = wilson(m["fp"], negatives)
+        precision = m["precision"] if m["precision"] is not None else 1.0
+        recall = m["recall"] or 0.0
+        lines.append(
+            f"{name:<27} {m['threshold']:<9.6g}  "
+            + f"{precision:.4f} [{plo:.3f}, {phi:.3f}]".ljust(24)
+            + f"{recall:.4f} [{rlo:.3f}, {rhi:.3f}]".ljust(24)
+            + f"{m['f1']:.4f}   "
+            + f"{100 * (m['false_dup_rate'] or 0):.2f}% [{100 * flo:.2f}, {100 * fhi:.2f}]"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def per_category(threshold: float, pairs: list[dict], scores: list[float]) -> dict:
@@ -533,6 +580,10 @@ def measure(args: argparse.Namespace) -> None:
     print()
     print(md_text)
     log(f"wrote {out / 'minilm.json'} and {out / 'minilm.md'}")
+    if args.append_to:
+        with open(args.append_to, "a", encoding="utf-8") as report:
+            report.write(anchor_rows(result))
+        log(f"appended the anchor rows to {args.append_to}")
 
 
 def render_md(r: dict) -> str:

@@ -34,3 +34,16 @@ def test_threshold_is_the_lowest_whose_upper_bound_meets_delta() -> None:
     assert chosen == 0.51
     assert all(point["upper"] > 0.005 for point in points if point["threshold"] < chosen)
     assert threshold_for(points, 0.0) > 1
+
+
+def test_c_is_chosen_on_training_folds_by_duplicates_found() -> None:
+    from pair_model import C_GRID, select_c
+
+    rng = np.random.default_rng(0)
+    y = np.array([True] * 60 + [False] * 60)
+    x = np.where(y[:, None], rng.normal(1.0, 1.0, (120, 2)), rng.normal(-1.0, 1.0, (120, 2)))
+    groups = [f"g{index}" for index in range(120)]
+    c, predictions = select_c(x, y, groups, negatives=60)
+    assert c in C_GRID
+    assert predictions.shape == (120,)
+    assert ((predictions > 0.5) == y).mean() > 0.8

@@ -7,7 +7,8 @@ public import Foundation
 ///   "tools": {
 ///     "send_email": {
 ///       "identity": ["to", "cc"], "text": ["subject", "body"], "ignore": ["draft_id"],
-///       "duplicate_threshold": 0.92, "borderline_threshold": 0.86, "verifier_fallback": "new"
+///       "duplicate_threshold": 0.92, "borderline_threshold": 0.86, "verifier_fallback": "new",
+///       "max_false_duplicate_rate": 0.001
 ///     }
 ///   }
 /// }
@@ -67,6 +68,7 @@ public struct PolicySet: Sendable, Hashable {
         }
         let known: Set<String> = [
             "identity", "text", "ignore", "duplicate_threshold", "borderline_threshold", "verifier_fallback",
+            "max_false_duplicate_rate",
         ]
         if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
             throw .invalidInput(
@@ -104,7 +106,8 @@ public struct PolicySet: Sendable, Hashable {
             ignoredFields: try strings("ignore"),
             duplicateThreshold: try threshold("duplicate_threshold"),
             borderlineThreshold: try threshold("borderline_threshold"),
-            verifierFallback: fallback
+            verifierFallback: fallback,
+            maxFalseDuplicateRate: try threshold("max_false_duplicate_rate")
         )
         if let duplicate = policy.duplicateThreshold, let borderline = policy.borderlineThreshold,
             borderline > duplicate

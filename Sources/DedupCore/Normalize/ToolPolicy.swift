@@ -12,11 +12,14 @@ public struct ToolPolicy: Sendable, Hashable {
     public var ignoredFields: [String]
     /// Cosine at or above which a candidate is a duplicate; `nil` keeps the funnel's default (0.90).
     public var duplicateThreshold: Double?
-    /// Cosine at or above which a candidate goes to the verifier; `nil` keeps the default (0.85).
+    /// Cosine at or above which a candidate goes to the verifier; `nil` keeps the default (0.5).
     public var borderlineThreshold: Double?
     /// What a borderline pair becomes when the verifier is unsure or too slow; `nil` keeps the
     /// default, `new` (a false duplicate silently drops a real action).
     public var verifierFallback: Decision?
+    /// The target false-duplicate rate δ of the calibrated pair verifier for this tool's calls (e.g. 0.001
+    /// for payments, 0.02 for chat messages); `nil` keeps the service's `max_false_duplicate_rate`.
+    public var maxFalseDuplicateRate: Double?
 
     /// A policy; every part is optional.
     public init(
@@ -25,7 +28,8 @@ public struct ToolPolicy: Sendable, Hashable {
         ignoredFields: [String] = [],
         duplicateThreshold: Double? = nil,
         borderlineThreshold: Double? = nil,
-        verifierFallback: Decision? = nil
+        verifierFallback: Decision? = nil,
+        maxFalseDuplicateRate: Double? = nil
     ) {
         self.identityFields = identityFields
         self.textFields = textFields
@@ -33,6 +37,7 @@ public struct ToolPolicy: Sendable, Hashable {
         self.duplicateThreshold = duplicateThreshold
         self.borderlineThreshold = borderlineThreshold
         self.verifierFallback = verifierFallback
+        self.maxFalseDuplicateRate = maxFalseDuplicateRate
     }
 
     /// Whether a rule in `rules` names the field at `path`.

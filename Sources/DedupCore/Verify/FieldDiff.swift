@@ -33,6 +33,14 @@ public struct FieldDiff: Sendable, Hashable {
     public var tokensB = 0
     /// The field holds code (SQL, shell, a path, URL, JSON, markup) compared exactly, and it differs.
     public var codeDiffers = false
+    /// The content words only the first text has (case-folded, in text order): what ``contentAdded`` counts.
+    public var addedWords: [String] = []
+    /// The content words only the second text has: what ``contentRemoved`` counts.
+    public var removedWords: [String] = []
+    /// Every content word of the first text, in order (for a content-only comparison of the two texts).
+    public var contentA: [String] = []
+    /// Every content word of the second text, in order.
+    public var contentB: [String] = []
 
     /// An empty diff.
     public init() {}

@@ -10,7 +10,9 @@ public struct PairFeatures: Sendable {
         "hash_cos_min", "hash_cos_mean", "learned_cos_min", "learned_cos_mean", "length_ratio_min",
         "tokens_min", "tokens_max", "structural_duplicate", "structural_distinct", "identity_equal",
         "text_fields_equal", "text_field_count", "diff_content_changed", "diff_moved",
-        "diff_weakest_content_similarity", "diff_harmless",
+        "diff_weakest_content_similarity", "diff_harmless", "content_learned_cos_min", "unmatched_learned_cos_min",
+        "unmatched_word_match_min", "unmatched_word_match_mean", "unmatched_content_max", "unmatched_one_sided",
+        "content_order_inversions",
     ]
 
     /// The lexical embedder (per-field cosines).
@@ -78,6 +80,7 @@ public struct PairFeatures: Sendable {
         // What the alignment saw change, field by field: a content word swapped in a short field
         // ("staging" → "production") is a different fact however alike the rest reads.
         let diff = pairDiff.features
+        let unmatched = unmatchedFeatures(pairDiff)
         func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
         return [
             "hash_cos_min": hashCosines.min() ?? 0,
@@ -97,6 +100,85 @@ public struct PairFeatures: Sendable {
             "diff_weakest_content_similarity": diff["weakest_content_similarity"] ?? 1,
             "diff_harmless": diff["stop_word_only"] ?? 0,
         ]
+        .merging(unmatched) { first, _ in first }
+    }
+
+    /// What the changed words mean, field by field, through the learned embedder: a synonym swapped in
+    /// ("tan" / "beige") keeps a high word-to-word cosine, a different fact ("skating" / "smoking") does
+    /// not, however alike the two spellings are.
+    ///
+    /// - `content_learned_cos_min`: the cosine of the two texts' content words only (stop words dropped);
+    ///   0 when one side has none.
+    /// - `unmatched_learned_cos_min`: the cosine of the content words left unmatched on each side, over
+    ///   fields where both sides have some (1 when none does).
+    /// - `unmatched_word_match_min` / `_mean`: for each unmatched content word, its best cosine with an
+    ///   unmatched content word of the other side, over the same fields (1 when none).
+    /// - `unmatched_content_max`: the most unmatched content words on one side of one field.
+    /// - `unmatched_one_sided`: fields where only one side has unmatched content words (a pure addition).
+    /// - `content_order_inversions`: the largest share, over fields, of pairs of shared content words
+    ///   whose order flips (Kendall distance): "a dog carrying a man" / "a man carrying a dog" swaps who
+    ///   does what with the same words, which a bag of embeddings cannot see.
+    func unmatchedFeatures(_ diff: PairDiff) -> [String: Double] {
+        var contentCosines: [Double] = []
+        var unmatchedCosines: [Double] = []
+        var wordMatches: [Double] = []
+        var most = 0
+        var oneSided = 0
+        var inversions = 0.0
+        for path in diff.fields.keys.sorted() {
+            let field = diff.fields[path]!
+            inversions = max(inversions, Self.orderInversions(field.contentA, field.contentB))
+            if field.contentA.isEmpty && field.contentB.isEmpty {
+                contentCosines.append(1)
+            } else {
+                contentCosines.append(textCosine(field.contentA, field.contentB))
+            }
+            most = max(most, field.addedWords.count, field.removedWords.count)
+            switch (field.addedWords.isEmpty, field.removedWords.isEmpty) {
+            case (true, true): continue
+            case (false, true), (true, false): oneSided += 1
+            case (false, false):
+                unmatchedCosines.append(textCosine(field.addedWords, field.removedWords))
+                let added = field.addedWords.map { learned.embed(text: $0) }
+                let removed = field.removedWords.map { learned.embed(text: $0) }
+                for word in added { wordMatches.append(removed.map { Self.cosine(word, $0) }.max() ?? 0) }
+                for word in removed { wordMatches.append(added.map { Self.cosine(word, $0) }.max() ?? 0) }
+            }
+        }
+        return [
+            "content_learned_cos_min": contentCosines.min() ?? 1,
+            "unmatched_learned_cos_min": unmatchedCosines.min() ?? 1,
+            "unmatched_word_match_min": wordMatches.min() ?? 1,
+            "unmatched_word_match_mean": wordMatches.isEmpty ? 1 : wordMatches.reduce(0, +) / Double(wordMatches.count),
+            "unmatched_content_max": Double(most),
+            "unmatched_one_sided": Double(oneSided),
+            "content_order_inversions": inversions,
+        ]
+    }
+
+    /// The share of pairs of shared content words (stemmed, each occurring once per side) that the two
+    /// texts put in opposite order; 0 with fewer than two shared words.
+    static func orderInversions(_ first: [String], _ second: [String]) -> Double {
+        let a = first.map(StructuralVerifier.stem)
+        let b = second.map(StructuralVerifier.stem)
+        let (countsA, countsB) = (Multiset(a), Multiset(b))
+        let order = a.filter { countsA.count($0) == 1 && countsB.count($0) == 1 }
+        let shared = Set(order)
+        var position: [String: Int] = [:]
+        for (offset, word) in b.enumerated() where shared.contains(word) { position[word] = offset }
+        guard order.count >= 2 else { return 0 }
+        var flipped = 0
+        for i in 0..<order.count {
+            for j in (i + 1)..<order.count where position[order[i]]! > position[order[j]]! { flipped += 1 }
+        }
+        return Double(flipped) / Double(order.count * (order.count - 1) / 2)
+    }
+
+    private func textCosine(_ first: [String], _ second: [String]) -> Double {
+        Self.cosine(
+            learned.embed(text: first.joined(separator: " ")),
+            learned.embed(text: second.joined(separator: " "))
+        )
     }
 
     /// One text's embeddings under both embedders.

@@ -4,7 +4,8 @@ public import Foundation
 /// false-duplicate rate δ rather than at a raw cosine.
 ///
 /// The threshold is the lowest P(duplicate) whose false-duplicate rate on held-out calibration pairs has a
-/// 95 % upper bound ≤ δ (default 0.5 %). It judges only what reaches it: identity-guarded candidates that
+/// 95 % upper bound ≤ δ (default 0.5 %; a tool's policy may set its own, ``ToolPolicy/maxFalseDuplicateRate``,
+/// for that tool's calls). It judges only what reaches it: identity-guarded candidates that
 /// passed every veto of the funnel, and it never turns a veto into a duplicate.
 public struct PairModelVerifier: LocalVerifier {
     /// The feature extractor (both embedders); `nil` means the bundled one, loaded on first use so a
@@ -12,9 +13,9 @@ public struct PairModelVerifier: LocalVerifier {
     public let features: PairFeatures?
     /// The pair model.
     public let model: PairModel
-    /// The target false-duplicate rate δ.
+    /// The target false-duplicate rate δ of calls whose tool's policy sets none.
     public let maxFalseDuplicateRate: Double
-    /// The P(duplicate) threshold for δ.
+    /// The P(duplicate) threshold for that δ.
     public let threshold: Double
 
     /// A verifier at target rate `maxFalseDuplicateRate`.
@@ -83,10 +84,20 @@ public struct PairModelVerifier: LocalVerifier {
             proposedVectors: &memo.textVectors
         )
         let probability = model.probability(values)
+        let (delta, threshold) = threshold(for: proposed.policy)
         let shown = (probability * 1000).rounded() / 1000
-        let percent = (maxFalseDuplicateRate * 10_000).rounded() / 100
+        let percent = (delta * 10_000).rounded() / 100
         return probability >= threshold
             ? Judgement(.duplicate, "P(duplicate) \(shown) ≥ \(threshold) (δ \(percent) %)")
             : Judgement(.distinct, "P(duplicate) \(shown) < \(threshold) (δ \(percent) %)")
+    }
+
+    /// The target rate δ and the P(duplicate) threshold for a call of a tool with `policy`: the policy's
+    /// `max_false_duplicate_rate` when it sets one, else the verifier's.
+    public func threshold(for policy: ToolPolicy) -> (delta: Double, threshold: Double) {
+        guard let delta = policy.maxFalseDuplicateRate, delta != maxFalseDuplicateRate else {
+            return (maxFalseDuplicateRate, threshold)
+        }
+        return (delta, model.threshold(forMaxFalseDuplicateRate: delta))
     }
 }

@@ -42,8 +42,10 @@ public enum SafetyCheck {
         let (a, b) = (first.tokens, second.tokens)
         diff.tokensA = a.count
         diff.tokensB = b.count
-        diff.contentWordsA = first.contentCount
-        diff.contentWordsB = second.contentCount
+        diff.contentA = first.contentWords
+        diff.contentB = second.contentWords
+        diff.contentWordsA = diff.contentA.count
+        diff.contentWordsB = diff.contentB.count
         let (matchedA, matchedB) = TokenAlignment.align(first.keys, second.keys)
         let unmatchedA = a.indices.filter { !matchedA[$0] }.map { a[$0] }
         let unmatchedB = b.indices.filter { !matchedB[$0] }.map { b[$0] }
@@ -76,7 +78,13 @@ public enum SafetyCheck {
             if token.isEntity && !otherKeys.contains(token.key) { diff.entities += 1 }
         }
         guard isContent(token) else { return }
-        if added { diff.contentAdded += 1 } else { diff.contentRemoved += 1 }
+        if added {
+            diff.contentAdded += 1
+            diff.addedWords.append(token.text)
+        } else {
+            diff.contentRemoved += 1
+            diff.removedWords.append(token.text)
+        }
     }
 
     /// Antonym pairs split across the two texts: one says `enable` (and not `disable`), the other the reverse.

@@ -15,8 +15,8 @@ public struct SafetyText: Sendable {
     let isCode: Bool
     /// The text with whitespace collapsed: what a code comparison compares.
     let collapsed: String
-    /// How many tokens are content words.
-    let contentCount: Int
+    /// The content words (not stop words, negations or symbols), as written, in order.
+    let contentWords: [String]
     /// How many tokens are negations.
     let negationCount: Int
     /// Word forms (as written, action stem, inflection stem) for the antonym check.
@@ -40,7 +40,7 @@ public struct SafetyText: Sendable {
         keySet = Set(keys)
         self.isCode = isCode
         self.collapsed = collapsed
-        contentCount = tokens.filter(SafetyCheck.isContent).count
+        contentWords = tokens.filter(SafetyCheck.isContent).map(\.text)
         negationCount = tokens.filter(SafetyLexicon.isNegation).count
         var forms = Set<String>()
         for token in tokens where token.kind == .word {
