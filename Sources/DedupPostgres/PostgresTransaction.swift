@@ -248,39 +248,6 @@ public struct PostgresTransaction: LedgerTransaction {
         return (removed, events)
     }
 
-    /// Index rows of every partition after `sequence` (start-up; replicas catch up per partition).
-    public func indexRows(after sequence: Int64, nowMillis: Int64) async throws -> (
-        rows: [(PartitionKey, IndexRow)], last: Int64
-    ) {
-        var rows: [(PartitionKey, IndexRow)] = []
-        var last = sequence
-        let result = try await connection.query(
-            """
-            SELECT seq, tenant, scope, tool, id, identity_group, embedding, expires_at FROM calls
-            WHERE seq > \(sequence) ORDER BY seq
-            """,
-            logger: logger
-        )
-        for try await (seq, tenant, scope, tool, id, group, embedding, expires) in result.decode(
-            (Int64, String, String, String, String, Int64, ByteBuffer?, Int64).self
-        ) {
-            last = max(last, seq)
-            guard expires > nowMillis, let embedding, embedding.readableBytes > 0 else { continue }
-            rows.append(
-                (
-                    PartitionKey(tenant: tenant, scope: scope, tool: tool),
-                    IndexRow(
-                        id: id,
-                        group: UInt64(bitPattern: group),
-                        vector: Self.floats(embedding),
-                        expiresAtMillis: expires
-                    )
-                )
-            )
-        }
-        return (rows, last)
-    }
-
     /// Index rows of one partition after `sequence`: under the partition's advisory lock its rows commit in
     /// sequence order, so nothing committed later can carry a smaller number.
     public func indexRows(in partition: PartitionKey, after sequence: Int64, nowMillis: Int64) async throws -> (

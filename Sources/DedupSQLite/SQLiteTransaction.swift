@@ -199,27 +199,6 @@ public struct SQLiteTransaction: LedgerTransaction {
         return (removed, events)
     }
 
-    /// Index rows stored after `sequence`.
-    public func indexRows(after sequence: Int64, nowMillis: Int64) throws -> (
-        rows: [(PartitionKey, IndexRow)], last: Int64
-    ) {
-        var rows: [(PartitionKey, IndexRow)] = []
-        var last = sequence
-        try connection.query(
-            """
-            SELECT seq, id, identity_group, embedding, expires_at, tenant, scope, tool FROM calls
-            WHERE seq > ? ORDER BY seq
-            """,
-            [.integer(sequence)]
-        ) { row in
-            last = max(last, row.integer(0))
-            guard let indexRow = Self.indexRow(row, nowMillis: nowMillis) else { return }
-            let partition = PartitionKey(tenant: row.text(5) ?? "", scope: row.text(6) ?? "", tool: row.text(7) ?? "")
-            rows.append((partition, indexRow))
-        }
-        return (rows, last)
-    }
-
     /// Index rows of one partition stored after `sequence`, by the partition's own index.
     public func indexRows(in partition: PartitionKey, after sequence: Int64, nowMillis: Int64) throws -> (
         rows: [IndexRow], last: Int64

@@ -104,9 +104,6 @@ final class IndexResidency: Sendable {
         }
     }
 
-    /// How many partitions are loaded.
-    var loadedPartitions: Int { state.withLock { $0.partitions.count } }
-
     /// How many partitions were dropped since the ledger opened.
     var evictions: Int { state.withLock { $0.evictions } }
 }

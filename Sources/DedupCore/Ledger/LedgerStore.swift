@@ -60,28 +60,12 @@ public protocol LedgerTransaction {
     func deleteExpired(nowMillis: Int64, eventsBeforeMillis: Int64, limit: Int) async throws -> (
         calls: [(PartitionKey, String)], events: Int
     )
-    /// Index rows of live records stored after sequence number `sequence` (by this process or another),
-    /// with the highest sequence number seen; how a cache catches up with writes it did not make.
-    func indexRows(after sequence: Int64, nowMillis: Int64) async throws -> (
-        rows: [(PartitionKey, IndexRow)], last: Int64
-    )
     /// Index rows of one partition's live records after `sequence`, with the highest sequence number seen:
     /// how the ledger loads a partition on first use and catches up with rows others stored. Sequence
     /// numbers must commit in order within a partition (the partition lock makes them so).
     func indexRows(in partition: PartitionKey, after sequence: Int64, nowMillis: Int64) async throws -> (
         rows: [IndexRow], last: Int64
     )
-}
-
-extension LedgerTransaction {
-    /// The partition's rows, filtered from ``indexRows(after:nowMillis:)``: correct, but reads every
-    /// partition; the SQLite and PostgreSQL stores implement it with a query of their own.
-    public func indexRows(in partition: PartitionKey, after sequence: Int64, nowMillis: Int64) async throws -> (
-        rows: [IndexRow], last: Int64
-    ) {
-        let (rows, last) = try await indexRows(after: sequence, nowMillis: nowMillis)
-        return (rows.filter { $0.0 == partition }.map(\.1), last)
-    }
 }
 
 /// Which rules and model made a stored record's keys and embedding.

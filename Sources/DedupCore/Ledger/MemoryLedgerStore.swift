@@ -273,24 +273,23 @@ public final class MemoryLedgerTransaction: LedgerTransaction {
         return (expired.map { ($0.partition, $0.id) }, events)
     }
 
-    /// Index rows of records stored after `sequence`.
-    public func indexRows(after sequence: Int64, nowMillis: Int64) -> (rows: [(PartitionKey, IndexRow)], last: Int64) {
+    /// Index rows of one partition's records stored after `sequence`.
+    public func indexRows(in partition: PartitionKey, after sequence: Int64, nowMillis: Int64) -> (
+        rows: [IndexRow], last: Int64
+    ) {
         let last = store.state.nextSequence - 1
         guard last > sequence else { return ([], sequence) }
-        var rows: [(PartitionKey, IndexRow)] = []
+        var rows: [IndexRow] = []
         for next in (sequence + 1)...last {
             guard let id = store.state.idsBySequence[next], let record = store.state.records[id],
-                !record.embedding.isEmpty, record.expiresAt.millis > nowMillis
+                record.partition == partition, !record.embedding.isEmpty, record.expiresAt.millis > nowMillis
             else { continue }
             rows.append(
-                (
-                    record.partition,
-                    IndexRow(
-                        id: record.id,
-                        group: record.signature.identityGroup,
-                        vector: record.embedding,
-                        expiresAtMillis: record.expiresAt.millis
-                    )
+                IndexRow(
+                    id: record.id,
+                    group: record.signature.identityGroup,
+                    vector: record.embedding,
+                    expiresAtMillis: record.expiresAt.millis
                 )
             )
         }

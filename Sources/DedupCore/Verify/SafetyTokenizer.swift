@@ -63,7 +63,7 @@ public enum SafetyTokenizer {
                 }
                 var symbol = String(text.unicodeScalars[starts[index]..<starts[end]])
                 if symbol.unicodeScalars.contains("−") {
-                    symbol = String(String.UnicodeScalarView(symbol.unicodeScalars.map { $0 == "−" ? "-" : $0 }))
+                    symbol = replacing("−", with: "-", in: symbol)
                 }
                 // A lone "!" ends a sentence and a lone "/" separates alternatives: punctuation, not signs.
                 // A "-" between spaces is a dash unless a number stands next to it ("balance - 100").
@@ -84,6 +84,12 @@ public enum SafetyTokenizer {
             index += 1
         }
         return tokens
+    }
+
+    /// `text` with every `scalar` replaced by `replacement`, without Foundation's CFString search.
+    private static func replacing(_ scalar: Unicode.Scalar, with replacement: Unicode.Scalar, in text: String) -> String
+    {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == scalar ? replacement : $0 }))
     }
 
     private static func nextIsDigit(_ scalars: [Unicode.Scalar], after index: Int) -> Bool {
@@ -110,7 +116,7 @@ public enum SafetyTokenizer {
     static func classify(_ run: String, capitalised: Bool) -> [SafetyToken] {
         var lowered = run.lowercased()
         if lowered.unicodeScalars.contains("’") {
-            lowered = String(String.UnicodeScalarView(lowered.unicodeScalars.map { $0 == "’" ? "'" : $0 }))
+            lowered = replacing("’", with: "'", in: lowered)
         }
         // Byte tests, not `String.contains`: with Foundation imported that is a slow CFString search.
         let bytes = lowered.utf8
