@@ -17,6 +17,8 @@ struct Funnel: Sendable {
     let index: any VectorIndex
     /// Judges candidates in line when the verifier needs no I/O (the built-in pair model).
     var localVerifier: (any LocalVerifier)? = nil
+    /// The stored calls' analysed text fields: a recent call is a candidate of many checks.
+    var candidateTexts = SafetyTextCache()
 
     /// The share of content words every text field must keep for a high cosine to decide alone, when a
     /// call has several text fields: more than one word in five changed is a changed fact.
@@ -85,14 +87,14 @@ struct Funnel: Sendable {
         )
         var sawBorderline = false
         // The proposed call's text fields, analysed once for every candidate's safety check.
-        let proposedTexts = hits.isEmpty ? [:] : SafetyText.fields(of: call.signature)
+        let proposedTexts = hits.isEmpty ? [:] : SafetyText.fields(of: call)
         var memo = ProposalMemo()
         for hit in hits {
             guard let record = try await transaction.record(id: hit.id, tenant: call.call.tenant),
                 record.partition == call.partition, record.expiresAt.millis > nowMillis,
                 record.signature.identity == call.signature.identity
             else { continue }
-            let diff = SafetyCheck.compare(proposedTexts, SafetyText.fields(of: record.signature))
+            let diff = SafetyCheck.compare(proposedTexts, candidateTexts.fields(of: record.signature))
             guard diff.veto == nil else { continue }
             let score = Double(hit.score)
             if score < borderlineThreshold {

@@ -18,6 +18,10 @@ public struct NormalizedCall: Sendable, Hashable {
     public var droppedFields: [String]
     /// The tool's policy (thresholds and fallback come from here).
     public var policy: ToolPolicy
+    /// The ``SafetyTokenizer`` tokens of each text field, by path: made once while normalising (the
+    /// numbers written in prose come from them) and reused by the funnel's safety check, so a check
+    /// tokenises the proposed call once.
+    public var textTokens: [String: [SafetyToken]] = [:]
 
     /// The partition the call is compared within.
     public var partition: PartitionKey { call.partition }

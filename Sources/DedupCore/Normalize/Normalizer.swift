@@ -59,6 +59,7 @@ public struct Normalizer: Sendable {
         let canonical = call.tool + "\u{1F}" + canonicalArguments.canonicalText
 
         var signature = FieldSignature()
+        var textTokens: [String: [SafetyToken]] = [:]
         var declaredIdentity: [String: JSONValue] = [:]
         // A call past the semantic budget is matched by its caller key and exact canonical form only: no
         // real tool call has thousands of values or a novel's worth of prose to compare by meaning, and
@@ -71,6 +72,7 @@ public struct Normalizer: Sendable {
                 key: "",
                 policy: policy,
                 into: &signature,
+                tokens: &textTokens,
                 declared: &declaredIdentity
             )
         }
@@ -91,7 +93,8 @@ public struct Normalizer: Sendable {
             intentKey: intentKey,
             signature: signature,
             droppedFields: dropped.sorted(),
-            policy: policy
+            policy: policy,
+            textTokens: textTokens
         )
     }
 
@@ -253,6 +256,7 @@ public struct Normalizer: Sendable {
         key: String,
         policy: ToolPolicy,
         into signature: inout FieldSignature,
+        tokens: inout [String: [SafetyToken]],
         declared: inout [String: JSONValue]
     ) {
         switch value {
@@ -265,6 +269,7 @@ public struct Normalizer: Sendable {
                     key: memberKey,
                     policy: policy,
                     into: &signature,
+                    tokens: &tokens,
                     declared: &declared
                 )
             }
@@ -276,6 +281,7 @@ public struct Normalizer: Sendable {
                     key: key,
                     policy: policy,
                     into: &signature,
+                    tokens: &tokens,
                     declared: &declared
                 )
             }
@@ -288,8 +294,10 @@ public struct Normalizer: Sendable {
             case .text:
                 let text = value.stringValue ?? value.canonicalText
                 signature.text[path] = text
+                let fieldTokens = SafetyTokenizer.tokens(text)
+                tokens[path] = fieldTokens
                 // Numbers written inside prose are identity too: "refund $50" is not "refund $500".
-                let numerals = Self.numerals(in: text)
+                let numerals = Self.numerals(in: fieldTokens)
                 if !numerals.isEmpty { signature.identity[path + "#numbers"] = numerals.joined(separator: " ") }
             }
         }
@@ -298,8 +306,13 @@ public struct Normalizer: Sendable {
     /// The numbers written in `text` — digits (`1,250` = `1250`) and number words (`two` = `2`) — sorted,
     /// so that rewording around them does not matter.
     static func numerals(in text: String) -> [String] {
+        numerals(in: SafetyTokenizer.tokens(text))
+    }
+
+    /// The numbers among already made tokens, as ``numerals(in:)-(String)`` finds them.
+    static func numerals(in tokens: [SafetyToken]) -> [String] {
         var numbers: [String] = []
-        for token in SafetyTokenizer.tokens(text) {
+        for token in tokens {
             switch token.kind {
             case .number: numbers.append(token.text)
             // The digits inside an identifier count too: "Q3" is not "Q4" (leading zeros aside).

@@ -26,8 +26,13 @@ public struct SafetyText: Sendable {
 
     /// Analyses `text`.
     public init(_ text: String) {
+        self.init(text, tokens: SafetyTokenizer.tokens(text))
+    }
+
+    /// Analyses `text`, whose ``SafetyTokenizer`` tokens are already known (the normaliser made them).
+    init(_ text: String, tokens: [SafetyToken]) {
         self.init(
-            tokens: SafetyTokenizer.tokens(text),
+            tokens: tokens,
             isCode: CodeDetector.looksLikeCode(text),
             collapsed: Normalizer.collapseWhitespace(text)
         )
@@ -55,5 +60,14 @@ public struct SafetyText: Sendable {
     /// Every text field of `signature`, analysed, by path.
     public static func fields(of signature: FieldSignature) -> [String: SafetyText] {
         signature.text.mapValues(SafetyText.init)
+    }
+
+    /// Every text field of a normalised call, analysed, by path, from the tokens its normaliser made.
+    public static func fields(of call: NormalizedCall) -> [String: SafetyText] {
+        var fields: [String: SafetyText] = [:]
+        for (path, text) in call.signature.text {
+            fields[path] = call.textTokens[path].map { SafetyText(text, tokens: $0) } ?? SafetyText(text)
+        }
+        return fields
     }
 }
