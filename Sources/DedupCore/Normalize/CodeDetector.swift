@@ -32,7 +32,7 @@ public enum CodeDetector {
         let original = Array(trimmed.utf8)
         let loweredText = trimmed.lowercased()
         let lowered = Array(loweredText.utf8)
-        let words = loweredText.unicodeScalars.split(whereSeparator: { $0.properties.isWhitespace })
+        let words = loweredText.unicodeScalars.split(whereSeparator: { $0.isUnicodeWhitespace })
         let first = words.first.map { String(String.UnicodeScalarView($0)) } ?? ""
         func has(_ needle: String, in bytes: [UInt8]) -> Bool { bytes.contains(sequence: Array(needle.utf8)) }
         func starts(_ prefix: String) -> Bool { original.starts(with: prefix.utf8) }
@@ -66,8 +66,8 @@ extension Substring {
     /// Without leading and trailing whitespace (Unicode's definition), without Foundation.
     var trimmingWhitespace: Substring {
         let scalars = unicodeScalars
-        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return self[endIndex...] }
-        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        guard let start = scalars.firstIndex(where: { !$0.isUnicodeWhitespace }) else { return self[endIndex...] }
+        let end = scalars.lastIndex(where: { !$0.isUnicodeWhitespace })!
         return self[start...end]
     }
 }

@@ -214,7 +214,7 @@ public struct Normalizer: Sendable {
     static func isEnumLikeWord(_ string: String) -> Bool {
         guard !string.isEmpty, string.utf8.count <= 32, string.split(separator: " ").count <= 3 else { return false }
         return string.unicodeScalars.allSatisfy { scalar in
-            scalar == "-" || scalar == "_" || scalar == " " || scalar.properties.isAlphabetic
+            scalar == "-" || scalar == "_" || scalar == " " || scalar.isUnicodeAlphabetic
         }
     }
 
@@ -243,6 +243,8 @@ public struct Normalizer: Sendable {
     }
 
     static func isEmail(_ string: String) -> Bool {
+        // Most strings hold no "@": a byte scan answers them without splitting by Character.
+        guard string.utf8.contains(UInt8(ascii: "@")) else { return false }
         let parts = string.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
             !parts[1].hasSuffix(".")

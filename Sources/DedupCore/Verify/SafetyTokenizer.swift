@@ -50,7 +50,7 @@ public enum SafetyTokenizer {
                     }
                 }
                 let run = String(text.unicodeScalars[starts[index]..<starts[end]])
-                let capitalised = !sentenceStart && scalar.properties.isUppercase
+                let capitalised = !sentenceStart && scalar.isUnicodeUppercase
                 tokens.append(contentsOf: classify(run, capitalised: capitalised))
                 sentenceStart = false
                 index = end
@@ -68,7 +68,7 @@ public enum SafetyTokenizer {
                 // A lone "!" ends a sentence and a lone "/" separates alternatives: punctuation, not signs.
                 // A "-" between spaces is a dash unless a number stands next to it ("balance - 100").
                 let spacedDash =
-                    symbol == "-" && end < scalars.count && scalars[end].properties.isWhitespace
+                    symbol == "-" && end < scalars.count && scalars[end].isUnicodeWhitespace
                     && tokens.last?.kind != .number && !nextIsDigit(scalars, after: end)
                 if symbol == "!" || symbol == "/" || spacedDash {
                     sentenceStart = symbol == "!"
@@ -94,7 +94,7 @@ public enum SafetyTokenizer {
 
     private static func nextIsDigit(_ scalars: [Unicode.Scalar], after index: Int) -> Bool {
         var position = index
-        while position < scalars.count, scalars[position].properties.isWhitespace { position += 1 }
+        while position < scalars.count, scalars[position].isUnicodeWhitespace { position += 1 }
         return position < scalars.count && isDigit(scalars[position])
     }
 
@@ -130,7 +130,7 @@ public enum SafetyTokenizer {
             return [SafetyToken(number, .number), SafetyToken(String(lowered[unitStart...]), .word)]
         }
         let hasDigit = bytes.contains { (0x30...0x39).contains($0) }
-        let hasLetter = lowered.unicodeScalars.contains { $0.properties.isAlphabetic }
+        let hasLetter = lowered.unicodeScalars.contains { $0.isUnicodeAlphabetic }
         let parts = lowered.split(separator: "-").map(String.init)
         if !hasDigit, !bytes.contains(where: { "_.@:/+".utf8.contains($0) }),
             !bytes.contains(UInt8(ascii: "-")) || parts.allSatisfy({ $0.count >= 3 })
@@ -151,8 +151,8 @@ public enum SafetyTokenizer {
     }
 
     private static func isAllCaps(_ run: String) -> Bool {
-        let letters = run.unicodeScalars.filter { $0.properties.isAlphabetic }
-        return letters.count >= 2 && letters.allSatisfy { $0.properties.isUppercase }
+        let letters = run.unicodeScalars.filter { $0.isUnicodeAlphabetic }
+        return letters.count >= 2 && letters.allSatisfy { $0.isUnicodeUppercase }
     }
 
     private static func contraction(_ lowered: String, capitalised: Bool) -> [SafetyToken] {
