@@ -68,6 +68,18 @@ enum SQLiteSchema {
         """
         CREATE INDEX calls_partition_seq ON calls (tenant, scope, tool, seq);
         """,
+        // Version 5: a change sequence, renumbered by every write that may extend a row's window, so the
+        // vector index of every process sharing the file reads the new expiry (loading goes by it now).
+        // The counter is a table of its own: unlike the rows' own maximum it never goes back when the
+        // newest row is pruned, and a number is never handed out twice in committed data.
+        """
+        ALTER TABLE calls ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+        UPDATE calls SET change_seq = seq;
+        CREATE TABLE change_sequence (value INTEGER NOT NULL);
+        INSERT INTO change_sequence (value) SELECT coalesce(max(seq), 0) FROM calls;
+        DROP INDEX calls_partition_seq;
+        CREATE INDEX calls_partition_change ON calls (tenant, scope, tool, change_seq);
+        """,
     ]
 
     static func migrate(_ connection: SQLiteConnection) throws(DedupError) {
