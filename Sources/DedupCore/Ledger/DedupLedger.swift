@@ -188,8 +188,8 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
             if let event { try await transaction.appendEvent(event) }
             return .done(verdict)
         case .takeOver(let verdict, let updated, let status, let attempts, let event):
-            // A completion does not take the partition lock: if one landed since the funnel read the
-            // record, the takeover must not overwrite it. Decide again on what is stored now.
+            // Conditional on what the funnel read: a completion that landed since (it reads without the
+            // partition lock) must not be overwritten. Decide again on what is stored now.
             guard try await transaction.update(updated, ifStatus: status, attempts: attempts) else { return .retry }
             try await transaction.appendEvent(event)
             return .done(verdict, written: updated)
@@ -213,9 +213,10 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
 
     /// Records the outcome of a claimed call; see ``Ledger/complete(tenant:callID:_:)``.
     ///
-    /// Completions take no partition lock, so two of them (or one and a takeover) may race on another
-    /// replica. The write is conditional on the status and attempt read: the loser reads the record again
-    /// and is answered as if it had come second — 200 for the same outcome, 409 for a different one.
+    /// A completion reads without the partition lock (PostgreSQL's update takes it for the write alone), so
+    /// two of them (or one and a takeover) may race on another replica. The write is conditional on the
+    /// status and attempt read: the loser reads the record again and is answered as if it had come second —
+    /// 200 for the same outcome, 409 for a different one. The rule itself is ``ClaimRules/complete(_:with:now:)``.
     public func complete(tenant: String, callID: String, _ completion: Completion) async throws -> CallRecord {
         guard completion.status != .pending else {
             throw DedupError.invalidInput("status must be \"succeeded\" or \"failed\"")
