@@ -90,9 +90,14 @@ let package = Package(
             ],
             resources: [.copy("openapi.yaml")]
         ),
+        .target(
+            name: "DedupBench",
+            dependencies: ["CBLAS", "DedupCore", "DedupSQLite"]
+        ),
         .executableTarget(
             name: "dedup",
             dependencies: [
+                "DedupBench",
                 "DedupCore",
                 "DedupSQLite",
                 "DedupServer",
@@ -137,6 +142,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        .testTarget(
+            name: "DedupBenchTests",
+            dependencies: ["DedupBench", "DedupCore"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "dedupTests",

@@ -72,6 +72,16 @@ enum PostgresSchema {
             "ALTER TABLE calls ADD COLUMN key_version TEXT NOT NULL DEFAULT ''",
             "ALTER TABLE calls ADD COLUMN model_id TEXT NOT NULL DEFAULT ''",
         ],
+        // Version 3: a change sequence, renumbered by every write that may extend a row's window, so the
+        // vector index of every replica reads the new expiry (loading goes by it now). Adding the column
+        // numbers the existing rows once each.
+        [
+            "CREATE SEQUENCE calls_change_seq",
+            "ALTER TABLE calls ADD COLUMN change_seq BIGINT NOT NULL DEFAULT nextval('calls_change_seq')",
+            "ALTER SEQUENCE calls_change_seq OWNED BY calls.change_seq",
+            "DROP INDEX calls_partition_seq",
+            "CREATE INDEX calls_partition_change ON calls (tenant, scope, tool, change_seq)",
+        ],
     ]
 
     static func migrate(_ client: PostgresClient, logger: Logger) async throws {

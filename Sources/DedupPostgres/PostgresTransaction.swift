@@ -74,17 +74,30 @@ public struct PostgresTransaction: LedgerTransaction {
         let assignments = CallRow.mutableColumns.enumerated().map { "\($1.name) = $\($0 + 1)" }
         let next = CallRow.mutableColumns.count
         return """
-            UPDATE calls SET \(assignments.joined(separator: ", "))
+            UPDATE calls SET \(assignments.joined(separator: ", ")), change_seq = nextval('calls_change_seq')
             WHERE id = $\(next + 1) AND tenant = $\(next + 2) AND status = $\(next + 3) AND attempts = $\(next + 4)
             RETURNING seq
             """
     }()
 
-    /// Writes the record's changeable columns if the stored row is still in the state it was read in.
+    /// Writes the record's changeable columns if the stored row is still in the state it was read in, with
+    /// a new change sequence (the window may have grown).
     ///
     /// Under READ COMMITTED a racing writer's `UPDATE` waits for the first one's row lock, then re-checks
     /// the `WHERE` on the committed row: the status and attempt no longer match, and no row comes back.
+    ///
+    /// The number comes from `nextval` when the row is written but shows when the transaction commits, and
+    /// a completion runs outside any claim: numbered while a claim of the partition inserts a higher one
+    /// and commits first, a catch-up reading that claim's row would move past the completion for good. So
+    /// the update first takes the partition's advisory lock, as claims do (a claim's own takeover holds it
+    /// already; the lock is re-entrant), and the partition's numbers commit in the order they are drawn.
     public func update(_ record: CallRecord, ifStatus status: CallStatus, attempts: Int) async throws -> Bool {
+        _ =
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(\(Int64(bitPattern: record.partition.stableHash)))",
+                logger: logger
+            )
+            .collect()
         let query = PostgresQuery(
             unsafeSQL: Self.updateSQL,
             binds: Self.bindings(
@@ -248,8 +261,12 @@ public struct PostgresTransaction: LedgerTransaction {
         return (removed, events)
     }
 
-    /// Index rows of one partition after `sequence`: under the partition's advisory lock its rows commit in
-    /// sequence order, so nothing committed later can carry a smaller number.
+    /// Index rows of one partition changed after `sequence`.
+    ///
+    /// Numbers are drawn when a row is written and seen when its transaction commits, two orders that could
+    /// differ; within a partition they do not, because every write that draws one — a claim's insert or
+    /// takeover, a completion — holds the partition's advisory lock from before it draws the number until it
+    /// commits. A row committed later therefore never carries a smaller number than one a catch-up saw.
     public func indexRows(in partition: PartitionKey, after sequence: Int64, nowMillis: Int64) async throws -> (
         rows: [IndexRow], last: Int64
     ) {
@@ -257,9 +274,9 @@ public struct PostgresTransaction: LedgerTransaction {
         var last = sequence
         let result = try await connection.query(
             """
-            SELECT seq, id, identity_group, embedding, expires_at FROM calls
+            SELECT change_seq, id, identity_group, embedding, expires_at FROM calls
             WHERE tenant = \(partition.tenant) AND scope = \(partition.scope) AND tool = \(partition.tool)
-            AND seq > \(sequence) ORDER BY seq
+            AND change_seq > \(sequence) ORDER BY change_seq
             """,
             logger: logger
         )

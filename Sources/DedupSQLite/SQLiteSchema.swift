@@ -68,6 +68,27 @@ enum SQLiteSchema {
         """
         CREATE INDEX calls_partition_seq ON calls (tenant, scope, tool, seq);
         """,
+        // Version 5: a change sequence, renumbered by every write that may extend a row's window, so the
+        // vector index of every process sharing the file reads the new expiry (loading goes by it now).
+        // The counter is a table of its own: unlike the rows' own maximum it never goes back when the
+        // newest row is pruned, and a number is never handed out twice in committed data. It starts past
+        // every `seq` ever handed out. The trigger numbers rows inserted without one: those of a process
+        // of the previous version that opened the file before this migration and is still running.
+        """
+        ALTER TABLE calls ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+        UPDATE calls SET change_seq = seq;
+        CREATE TABLE change_sequence (value INTEGER NOT NULL);
+        INSERT INTO change_sequence (value) SELECT max(
+            coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'calls'), 0),
+            coalesce((SELECT max(seq) FROM calls), 0)
+        );
+        CREATE TRIGGER calls_unnumbered AFTER INSERT ON calls WHEN NEW.change_seq = 0 BEGIN
+            UPDATE change_sequence SET value = value + 1;
+            UPDATE calls SET change_seq = (SELECT value FROM change_sequence) WHERE seq = NEW.seq;
+        END;
+        DROP INDEX calls_partition_seq;
+        CREATE INDEX calls_partition_change ON calls (tenant, scope, tool, change_seq);
+        """,
     ]
 
     static func migrate(_ connection: SQLiteConnection) throws(DedupError) {

@@ -23,7 +23,8 @@ public final class SQLiteStore: LedgerStore, @unchecked Sendable {
     public let path: String
     // Each connection is only touched while holding its lock: that is what makes the unchecked Sendable sound.
     private let connection: SQLiteConnection
-    private let lock = AsyncLock()
+    // Internal, not private: tests wait on its queue to line writers up into one commit group.
+    let lock = AsyncLock()
     private let readers: [(connection: SQLiteConnection, lock: AsyncLock)]
     private let nextReader = Atomic<Int>(0)
     // Set once, at the end of `init` (it needs `self`); read by `close` and `deinit`.

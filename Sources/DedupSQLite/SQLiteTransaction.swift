@@ -43,22 +43,36 @@ public struct SQLiteTransaction: LedgerTransaction {
         )
     }
 
+    private static let insertSQL = """
+        INSERT INTO calls (\(Self.columns), change_seq)
+        VALUES (\(Array(repeating: "?", count: CallRow.columns.count).joined(separator: ", ")), \(changeSequence))
+        """
+
     /// Inserts a record; a taken idempotency key is a ``DedupError/conflict(_:)``.
     public func insert(_ record: CallRecord) throws {
-        let placeholders = Array(repeating: "?", count: CallRow.columns.count).joined(separator: ", ")
-        try connection.query(
-            "INSERT INTO calls (\(Self.columns)) VALUES (\(placeholders))",
-            CallRow.values(of: record).map(SQLiteValue.init)
-        )
+        try nextChange()
+        try connection.query(Self.insertSQL, CallRow.values(of: record).map(SQLiteValue.init))
+    }
+
+    /// The number ``nextChange()`` handed out.
+    private static let changeSequence = "(SELECT value FROM change_sequence)"
+
+    /// Hands out the next change sequence number. One writer at a time holds the file (`BEGIN IMMEDIATE`),
+    /// so numbers commit in the order they are handed out.
+    private func nextChange() throws {
+        try connection.query("UPDATE change_sequence SET value = value + 1")
     }
 
     private static let updateSQL = """
-        UPDATE calls SET \(CallRow.mutableColumns.map { "\($0.name) = ?" }.joined(separator: ", "))
+        UPDATE calls SET \(CallRow.mutableColumns.map { "\($0.name) = ?" }.joined(separator: ", ")),
+        change_seq = \(changeSequence)
         WHERE id = ? AND tenant = ? AND status = ? AND attempts = ?
         """
 
-    /// Writes the record's changeable columns if the stored row is still in the state it was read in.
+    /// Writes the record's changeable columns if the stored row is still in the state it was read in, with
+    /// a new change sequence (the window may have grown).
     public func update(_ record: CallRecord, ifStatus status: CallStatus, attempts: Int) throws -> Bool {
+        try nextChange()
         try connection.query(
             Self.updateSQL,
             CallRow.mutableValues(of: record).map(SQLiteValue.init)
@@ -199,7 +213,7 @@ public struct SQLiteTransaction: LedgerTransaction {
         return (removed, events)
     }
 
-    /// Index rows of one partition stored after `sequence`, by the partition's own index.
+    /// Index rows of one partition changed after `sequence`, by the partition's own index.
     public func indexRows(in partition: PartitionKey, after sequence: Int64, nowMillis: Int64) throws -> (
         rows: [IndexRow], last: Int64
     ) {
@@ -207,8 +221,8 @@ public struct SQLiteTransaction: LedgerTransaction {
         var last = sequence
         try connection.query(
             """
-            SELECT seq, id, identity_group, embedding, expires_at FROM calls
-            WHERE tenant = ? AND scope = ? AND tool = ? AND seq > ? ORDER BY seq
+            SELECT change_seq, id, identity_group, embedding, expires_at FROM calls
+            WHERE tenant = ? AND scope = ? AND tool = ? AND change_seq > ? ORDER BY change_seq
             """,
             [.text(partition.tenant), .text(partition.scope), .text(partition.tool), .integer(sequence)]
         ) { row in
@@ -218,7 +232,7 @@ public struct SQLiteTransaction: LedgerTransaction {
         return (rows, last)
     }
 
-    /// Columns `seq, id, identity_group, embedding, expires_at` as an index row; `nil` when expired or
+    /// Columns `change_seq, id, identity_group, embedding, expires_at` as an index row; `nil` when expired or
     /// without an embedding (exact-only records).
     private static func indexRow(_ row: SQLiteRow, nowMillis: Int64) -> IndexRow? {
         let expires = row.integer(4)

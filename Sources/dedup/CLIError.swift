@@ -1,4 +1,5 @@
 import ArgumentParser
+import DedupBench
 import DedupCore
 import Foundation
 
@@ -23,6 +24,7 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         switch error {
         case let error as DedupError: message = error.message
         case let error as CLIError: message = error.description
+        case let error as BenchError: message = error.description
         case let error as JSONParseError: message = error.description
         default: message = "\(error)"
         }

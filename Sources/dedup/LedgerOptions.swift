@@ -1,4 +1,5 @@
 import ArgumentParser
+import DedupBench
 import DedupCore
 import DedupSQLite
 import Foundation
@@ -59,16 +60,5 @@ struct CallOptions: ParsableArguments {
             throw CLIError("--args is not valid JSON: \(error)")
         }
         return ToolCall(tenant: tenant, scope: scope, tool: tool, arguments: arguments, idempotencyKey: idempotencyKey)
-    }
-}
-
-extension Normalizer {
-    /// A normaliser with the policies of `policyFile`, or the defaults when there is none.
-    init(policyFile: String?) throws {
-        guard let policyFile else {
-            self.init()
-            return
-        }
-        self.init(policies: try PolicySet(contentsOf: URL(fileURLWithPath: policyFile)))
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DedupBench
 import DedupCore
 import Foundation
 

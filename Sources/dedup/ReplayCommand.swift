@@ -1,9 +1,8 @@
 import ArgumentParser
-import DedupCore
-import Foundation
-import Synchronization
+import DedupBench
 
-/// `dedup replay FILE.jsonl`: run a historical log through a fresh ledger, in time order.
+/// `dedup replay FILE.jsonl`: run a historical log through a fresh ledger, in time order
+/// (``DedupBench/Replay`` does the work).
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
@@ -33,76 +32,11 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let (entries, bad) = try ReplayLog.read(path: file)
-            for line in bad {
-                FileHandle.standardError.write(Data("\(file):\(line.line): skipped: \(line.reason)\n".utf8))
-            }
-            guard !entries.isEmpty else { throw CLIError("\(file) has no readable calls") }
-            let normalizer = try Normalizer(policyFile: policy)
-            let report = try await Self.replay(entries, normalizer: normalizer, progress: isatty(2) == 1)
-            if let out {
-                let lines = report.flagged.map(\.jsonValue.canonicalText)
-                try Data((lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")).utf8)
-                    .write(to: URL(fileURLWithPath: out))
-            }
-            if json {
-                printJSON(report.jsonValue(skipped: bad.count))
-            } else {
-                print(report.text(skipped: bad.count))
-            }
+            var replay = Replay(file: file)
+            replay.out = out
+            replay.policy = policy
+            replay.json = json
+            try await replay.run()
         }
-    }
-
-    /// Claims every entry in time order against a fresh ledger whose clock reads the entry's timestamp.
-    static func replay(_ entries: [ReplayEntry], normalizer: Normalizer, progress: Bool) async throws -> ReplayReport {
-        let sorted = entries.enumerated()
-            .sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }
-            .map(\.element)
-        let now = Mutex(sorted.first?.timestamp ?? Date())
-        let ledger = try await DedupLedger(
-            store: MemoryLedgerStore(),
-            embedder: HashingEmbedder.bundled(),
-            configuration: LedgerConfiguration(normalizer: normalizer, clock: { now.withLock { $0 } })
-        )
-        var report = ReplayReport(calls: sorted.count)
-        var entryOfCall: [String: String] = [:]
-        var labels: [String: String?] = [:]
-        let start = ContinuousClock.now
-        for (position, entry) in sorted.enumerated() {
-            now.withLock { $0 = entry.timestamp }
-            labels[entry.id] = entry.duplicateOf
-            let verdict: Verdict
-            do {
-                verdict = try await ledger.claim(entry.call)
-            } catch let error as DedupError {
-                report.refused.append(BadLine(line: entry.line, reason: error.message))
-                continue
-            }
-            switch verdict.decision {
-            case .new:
-                if let id = verdict.callID {
-                    if verdict.attempt > 1 { report.reattempts += 1 } else { entryOfCall[id] = entry.id }
-                    // A logged call was executed; without an outcome it is taken as a success.
-                    _ = try await ledger.complete(
-                        tenant: entry.call.tenant,
-                        callID: id,
-                        entry.outcome ?? .succeeded()
-                    )
-                }
-            case .duplicate, .inProgress, .conflict:
-                let original = verdict.callID.flatMap { entryOfCall[$0] }
-                report.flag(entry: entry, as: verdict.decision, matchEntry: original, verdict: verdict)
-            }
-            if progress && (position % 2000 == 0 || position == sorted.count - 1) {
-                let done = position + 1
-                let filled = done * 30 / sorted.count
-                let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: 30 - filled)
-                FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(sorted.count)".utf8))
-                if done == sorted.count { FileHandle.standardError.write(Data("\n".utf8)) }
-            }
-        }
-        report.seconds = (ContinuousClock.now - start).seconds
-        report.labels = labels
-        return report
     }
 }

@@ -54,6 +54,25 @@ import Testing
         #expect(index.count == 0)
     }
 
+    /// A failed write transaction may have loaded rows that were rolled back: its partition goes as soon as
+    /// the last check or claim using it ends — not under one still searching it.
+    @Test func aStalePartitionIsDroppedWhenItsLastUserEnds() {
+        let index = BLASVectorIndex(dimension: dimension)
+        let residency = IndexResidency(index: index, budgetBytes: 1 << 20, bytesPerRow: index.bytesPerRow)
+        load(index, residency, "failed", rows: 3)
+        residency.begin(partition("failed"))
+        residency.invalidate(partition("failed"))
+        #expect(residency.end(partition("failed")) == 0)
+        #expect(index.count == 3)
+        #expect(residency.end(partition("failed")) == 1)
+        #expect(index.count == 0)
+        #expect(residency.sequence(of: partition("failed")) == 0)
+        // Loaded again from scratch, it is an ordinary partition.
+        load(index, residency, "failed", rows: 2)
+        #expect(residency.end(partition("failed")) == 0)
+        #expect(index.count == 2)
+    }
+
     @Test func writesFromOutsideACheckOnlyReachLoadedPartitions() {
         let index = BLASVectorIndex(dimension: dimension)
         let residency = IndexResidency(index: index, budgetBytes: 1 << 20, bytesPerRow: index.bytesPerRow)

@@ -17,6 +17,18 @@ import Testing
         }
     }
 
+    /// Two ledgers, each with its own index, on one store.
+    @Test(arguments: SharedStoreScenarios.cases)
+    func sharedStore(_ test: SharedStoreScenarios.Case) async throws {
+        try await test.run { configuration in
+            let store = MemoryLedgerStore()
+            return (
+                try await DedupLedger(store: store, embedder: HashingEmbedder.bundled(), configuration: configuration),
+                try await DedupLedger(store: store, embedder: HashingEmbedder.bundled(), configuration: configuration)
+            )
+        }
+    }
+
     @Test func aThrowingTransactionLeavesNothingBehind() async throws {
         let store = MemoryLedgerStore()
         let ledger = try await DedupLedger(store: store, embedder: HashingEmbedder.bundled())

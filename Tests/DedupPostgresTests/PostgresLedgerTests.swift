@@ -37,6 +37,37 @@ import Testing
         await clients.shutdown()
     }
 
+    /// Two replicas (two ledgers, two pools) on one database: what one writes reaches the other's index.
+    @Test(
+        .enabled(if: PostgresTestDatabase.url != nil, "DEDUP_TEST_POSTGRES_URL is not set: PostgreSQL tests skipped"),
+        arguments: SharedStoreScenarios.cases
+    )
+    func sharedDatabase(_ test: SharedStoreScenarios.Case) async throws {
+        let clients = RunningClients()
+        do {
+            try await test.run { configuration in
+                let url = try await PostgresTestDatabase.fresh()
+                let embedder = try HashingEmbedder.bundled()
+                return (
+                    try await DedupLedger(
+                        store: try await clients.store(url: url),
+                        embedder: embedder,
+                        configuration: configuration
+                    ),
+                    try await DedupLedger(
+                        store: try await clients.store(url: url),
+                        embedder: embedder,
+                        configuration: configuration
+                    )
+                )
+            }
+        } catch {
+            await clients.shutdown()
+            throw error
+        }
+        await clients.shutdown()
+    }
+
     /// Two replicas (two ledgers, two pools) on one database: of each pair of racing claims — the same call,
     /// or reworded equivalents, one through each replica — exactly one proceeds; a completion on one replica
     /// is a duplicate with the stored result on the other.

@@ -13,4 +13,17 @@ import Testing
             try await SQLiteLedger.open(path: directory.path("ledger.sqlite"), configuration: configuration)
         }
     }
+
+    /// Two ledgers on one file, as two processes would open it.
+    @Test(arguments: SharedStoreScenarios.cases)
+    func sharedFile(_ test: SharedStoreScenarios.Case) async throws {
+        let directory = try TemporaryDirectory()
+        try await test.run { configuration in
+            let path = directory.path("ledger.sqlite")
+            return (
+                try await SQLiteLedger.open(path: path, configuration: configuration),
+                try await SQLiteLedger.open(path: path, configuration: configuration)
+            )
+        }
+    }
 }

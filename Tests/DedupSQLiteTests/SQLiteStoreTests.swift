@@ -21,6 +21,33 @@ import Testing
         }
     }
 
+    /// A process of the previous version, still running on the file when a newer one migrated it, inserts
+    /// rows without a change sequence; they must still reach the newer processes' index catch-up.
+    @Test func rowsInsertedWithoutAChangeSequenceAreNumbered() async throws {
+        let directory = try TemporaryDirectory()
+        let db = directory.path("ledger.sqlite")
+        let store = try SQLiteStore(path: db)
+        let partition = PartitionKey(tenant: "t", scope: "s", tool: "x")
+        try await store.withWriteTransaction { transaction in
+            try transaction.insert(SQLiteGroupCommitTests.record(1))
+            try transaction.connection.execute(
+                """
+                INSERT INTO calls (id, tenant, scope, tool, arguments, canonical, fingerprint, identity_group,
+                signature, status, created_at, updated_at, expires_at)
+                VALUES ('call_old_version', 't', 's', 'x', '{}', 'c', 'f', 0, '{}', 'pending', 0, 0, 9999999999999)
+                """
+            )
+        }
+        let numbers = try await store.withReadTransaction { transaction in
+            (
+                try transaction.indexRows(in: partition, after: 0, nowMillis: 0).last,
+                try transaction.indexRows(in: partition, after: 1, nowMillis: 0).last
+            )
+        }
+        #expect(numbers == (2, 2))
+        await store.close()
+    }
+
     @Test func aFileThatIsNotADatabaseIsAClearError() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("garbage.sqlite")

@@ -10,6 +10,10 @@ public import Foundation
 /// - pending with an expired lease → `new`, a takeover flagged `recovered` (the holder may have crashed
 ///   after side effects);
 /// - failed with `retryable` → `new`, the next attempt of the same record.
+///
+/// `plan(_:for:embedding:mode:fallback:now:)` extends this to every funnel outcome (a conflict, nothing
+/// matched, an unsettled borderline pair) with the audit events to append, and
+/// ``complete(_:with:now:)`` is the completion rule.
 public struct ClaimRules: Sendable {
     /// How long a record is remembered; a takeover extends it to a full window from now.
     public var window: Duration

@@ -22,9 +22,9 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
     /// The in-memory cosine index: a cache of the store, loaded partition by partition on first use.
     public let index: BLASVectorIndex
     private let funnel: Funnel
-    /// Which partitions the index holds; loads them on first use and drops the least recently used
-    /// beyond ``LedgerConfiguration/indexMemoryBytes``.
-    let residency: IndexResidency
+    /// Loads, catches up and prunes the index; drops the least recently used partitions beyond
+    /// ``LedgerConfiguration/indexMemoryBytes``.
+    let sync: IndexSync
 
     /// Opens a ledger over `store`. The vector index starts empty: each partition loads from the store on
     /// its first use, so opening costs the same with ten rows or ten million.
@@ -35,11 +35,7 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
         self.configuration = configuration
         self.embedder = embedder
         self.index = BLASVectorIndex(dimension: embedder.dimension)
-        self.residency = IndexResidency(
-            index: index,
-            budgetBytes: configuration.indexMemoryBytes,
-            bytesPerRow: index.bytesPerRow
-        )
+        self.sync = IndexSync(index: index, budgetBytes: configuration.indexMemoryBytes)
         self.funnel = Funnel(
             configuration: configuration.funnel,
             index: index,
@@ -50,7 +46,8 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
     }
 
     private enum Step: Sendable {
-        case done(Verdict)
+        /// The verdict, and the record the claim wrote (new or taken over), for the index once committed.
+        case done(Verdict, written: CallRecord? = nil)
         case verify(CallRecord, score: Double)
         case retry
     }
@@ -85,13 +82,18 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
         var verifyTime = 0.0
         // In use from the first catch-up to the verdict: the partition cannot be dropped from the index
         // while the funnel searches it.
-        residency.begin(normalized.partition)
-        defer { residency.end(normalized.partition) }
+        let partition = normalized.partition
+        sync.begin(partition)
+        defer { sync.end(partition) }
         for round in 0..<4 {
             let storeStart = ContinuousClock.now
             var funnelTimings = LayerTimings()
-            let body = { (transaction: Store.Transaction) async throws -> Step in
-                try await self.catchUp(transaction, partition: normalized.partition)
+            let body = { (transaction: Store.Transaction) async throws -> (Step, Int64) in
+                let caughtUp = try await self.sync.catchUp(
+                    transaction,
+                    partition: partition,
+                    nowMillis: self.configuration.clock().millis
+                )
                 let now = self.configuration.clock()
                 let outcome = try await self.funnel.evaluate(
                     normalized,
@@ -102,9 +104,9 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
                     timings: &funnelTimings
                 )
                 if case .needsVerification(let record, let score) = outcome, round < 3 {
-                    return .verify(record, score: score)
+                    return (.verify(record, score: score), caughtUp)
                 }
-                return try await self.apply(
+                let step = try await self.apply(
                     outcome,
                     for: normalized,
                     embedding: embedding,
@@ -112,17 +114,29 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
                     now: now,
                     in: transaction
                 )
+                return (step, caughtUp)
             }
-            let step =
-                lease == nil
-                ? try await store.withReadTransaction(body)
-                : try await store.withPartitionLock(normalized.partition, body)
+            let step: Step
+            do {
+                let (result, caughtUp) =
+                    lease == nil
+                    ? try await store.withReadTransaction(body)
+                    : try await store.withPartitionLock(partition, body)
+                // Only now is what the catch-up read known to be committed.
+                var written: CallRecord?
+                if case .done(_, let record) = result { written = record }
+                sync.committed(partition, through: caughtUp, written: written)
+                step = result
+            } catch {
+                if lease != nil { sync.failed(partition) }
+                throw error
+            }
             let storeTime = storeStart.microsecondsElapsed()
             timings.exact += funnelTimings.exact
             timings.search += funnelTimings.search
             timings.store += max(0, storeTime - funnelTimings.exact - funnelTimings.search)
             switch step {
-            case .done(var verdict):
+            case .done(var verdict, _):
                 timings.verify = verifyTime
                 timings.total = start.microsecondsElapsed()
                 verdict.timings = timings
@@ -138,7 +152,8 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
         throw DedupError.unavailable("the claim kept racing with other claims; retry it")
     }
 
-    /// Turns a funnel outcome into a verdict, writing the claim when `lease` is set.
+    /// Turns a funnel outcome into a verdict by the claim rules, making the writes they plan when `lease` is
+    /// set.
     private func apply(
         _ outcome: FunnelOutcome,
         for call: NormalizedCall,
@@ -147,210 +162,61 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
         now: Date,
         in transaction: Store.Transaction
     ) async throws -> Step {
-        switch outcome {
-        case .conflict(let record):
-            if lease != nil {
-                try await transaction.appendEvent(
-                    event(
-                        .conflict,
-                        call,
-                        record.id,
-                        layer: .exact,
-                        score: nil,
-                        attempt: record.attempts,
-                        now: now,
-                        detail: "idempotency key reused with a different payload"
-                    )
-                )
-            }
-            return .done(
-                Verdict(
-                    decision: .conflict,
-                    callID: record.id,
-                    layer: .exact,
-                    score: nil,
-                    match: record,
-                    attempt: record.attempts,
-                    reason: "idempotency key \"\(call.call.idempotencyKey ?? "")\" was used for a different payload"
-                )
-            )
-        case .match(let record, let layer, let score, let borderline, let reason):
-            // Claims leave an audit event in the same transaction; checks record nothing.
-            func audit(_ kind: AuditEvent.Kind, _ record: CallRecord, detail: String) async throws {
-                guard lease != nil else { return }
-                try await transaction.appendEvent(
-                    event(
-                        kind,
-                        call,
-                        record.id,
-                        layer: layer,
-                        score: score,
-                        attempt: record.attempts,
-                        now: now,
-                        detail: detail
-                    )
-                )
-            }
-            let match = ClaimRules.Match(
-                record: record,
-                layer: layer,
-                score: score,
-                borderline: borderline,
-                reason: reason
-            )
-            switch ClaimRules(window: configuration.window).decide(match, lease: lease, now: now) {
-            case .answer(let verdict, let kind):
-                if let kind { try await audit(kind, record, detail: reason) }
-                return .done(verdict)
-            case .takeOver(let verdict, let updated, let status, let attempts, let kind):
-                // A completion does not take the partition lock: if one landed since the funnel read the
-                // record, the takeover must not overwrite it. Decide again on what is stored now.
-                guard try await transaction.update(updated, ifStatus: status, attempts: attempts) else {
-                    return .retry
-                }
-                try await audit(kind, updated, detail: verdict.reason)
-                upsertRow(updated)
-                return .done(verdict)
-            }
-        case .noMatch(let borderline, let reason):
-            return try await insertNew(
-                call,
-                embedding: embedding,
-                lease: lease,
-                now: now,
-                borderline: borderline,
-                reason: reason,
-                in: transaction
-            )
-        case .needsVerification(let record, let score):
-            // The verifier was asked in every round and a racing claim kept changing the candidates:
-            // lean to the fallback, like an unsure judgement.
-            let fallback = configuration.funnel.thresholds(for: call.policy).fallback
-            if fallback == .duplicate {
-                return try await apply(
-                    .match(record, layer: .verifier, score: score, borderline: true, reason: "verifier fallback"),
-                    for: call,
-                    embedding: embedding,
+        let mode: ClaimRules.Mode =
+            if let lease {
+                .claim(
                     lease: lease,
-                    now: now,
-                    in: transaction
+                    newID: CallID.make(millis: now.millis),
+                    keyVersion: configuration.normalizer.keyVersion(forTool: call.call.tool),
+                    modelID: embedder.modelID
                 )
+            } else {
+                .check
             }
-            return try await insertNew(
-                call,
+        let plan = ClaimRules(window: configuration.window)
+            .plan(
+                outcome,
+                for: call,
                 embedding: embedding,
-                lease: lease,
-                now: now,
-                borderline: true,
-                reason: "borderline candidate left to the fallback",
-                in: transaction
+                mode: mode,
+                fallback: configuration.funnel.thresholds(for: call.policy).fallback,
+                now: now
             )
+        switch plan {
+        case .answer(let verdict, let event):
+            // Claims leave an audit event in the same transaction; checks record nothing.
+            if let event { try await transaction.appendEvent(event) }
+            return .done(verdict)
+        case .takeOver(let verdict, let updated, let status, let attempts, let event):
+            // Conditional on what the funnel read: a completion that landed since (it reads without the
+            // partition lock) must not be overwritten. Decide again on what is stored now.
+            guard try await transaction.update(updated, ifStatus: status, attempts: attempts) else { return .retry }
+            try await transaction.appendEvent(event)
+            return .done(verdict, written: updated)
+        case .insert(let verdict, let record, let event):
+            if let key = record.idempotencyKey,
+                let holder = try await transaction.record(idempotencyKey: key, tenant: record.tenant)
+            {
+                // The funnel only looks at live keys; a key left on an expired record is free again.
+                try await transaction.releaseIdempotencyKey(id: holder.id)
+            }
+            do {
+                try await transaction.insert(record)
+            } catch let error as DedupError where error.isConflict {
+                // Another partition's claim took the same idempotency key a moment ago: decide again.
+                return .retry
+            }
+            try await transaction.appendEvent(event)
+            return .done(verdict, written: record)
         }
-    }
-
-    private func insertNew(
-        _ call: NormalizedCall,
-        embedding: [Float],
-        lease: Duration?,
-        now: Date,
-        borderline: Bool,
-        reason: String,
-        in transaction: Store.Transaction
-    ) async throws -> Step {
-        let id = CallID.make(millis: now.millis)
-        guard let lease else {
-            return .done(Verdict(decision: .new, callID: nil, borderline: borderline, reason: reason))
-        }
-        if let key = call.call.idempotencyKey,
-            let holder = try await transaction.record(idempotencyKey: key, tenant: call.call.tenant)
-        {
-            // The funnel only looks at live keys; a key left on an expired record is free again.
-            try await transaction.releaseIdempotencyKey(id: holder.id)
-        }
-        let record = CallRecord(
-            id: id,
-            tenant: call.call.tenant,
-            scope: call.call.scope,
-            tool: call.call.tool,
-            arguments: call.call.arguments,
-            canonical: call.canonical,
-            fingerprint: call.fingerprint,
-            intentKey: call.intentKey,
-            idempotencyKey: call.call.idempotencyKey,
-            signature: call.signature,
-            embedding: embedding,
-            status: .pending,
-            leaseExpiresAt: now.adding(lease),
-            createdAt: now,
-            updatedAt: now,
-            expiresAt: now.adding(configuration.window),
-            keyVersion: configuration.normalizer.keyVersion(forTool: call.call.tool),
-            modelID: embedder.modelID
-        )
-        do {
-            try await transaction.insert(record)
-        } catch let error as DedupError where error.isConflict {
-            // Another partition's claim took the same idempotency key a moment ago: decide again.
-            return .retry
-        }
-        try await transaction.appendEvent(
-            event(.claimed, call, id, layer: nil, score: nil, attempt: 1, now: now, detail: reason)
-        )
-        upsertRow(record)
-        return .done(Verdict(decision: .new, callID: id, borderline: borderline, reason: reason))
-    }
-
-    private func event(
-        _ kind: AuditEvent.Kind,
-        _ call: NormalizedCall,
-        _ callID: String,
-        layer: Layer?,
-        score: Double?,
-        attempt: Int,
-        now: Date,
-        detail: String
-    ) -> AuditEvent {
-        AuditEvent(
-            tenant: call.call.tenant,
-            scope: call.call.scope,
-            tool: call.call.tool,
-            callID: callID,
-            kind: kind,
-            layer: layer,
-            score: score,
-            attempt: attempt,
-            at: now,
-            detail: detail
-        )
-    }
-
-    /// Puts `record`'s row into the index (exact-only records have no embedding and no row).
-    private func upsertRow(_ record: CallRecord) {
-        guard !record.embedding.isEmpty else { return }
-        let row = IndexRow(
-            id: record.id,
-            group: record.signature.identityGroup,
-            vector: record.embedding,
-            expiresAtMillis: record.expiresAt.millis
-        )
-        index.upsert(row, in: record.partition)
-    }
-
-    /// Brings the index's copy of `partition` up to date with the store: every live row on first use
-    /// (or after the partition was dropped), then the rows stored since, by this process or another.
-    private func catchUp(_ transaction: Store.Transaction, partition: PartitionKey) async throws {
-        let after = residency.sequence(of: partition)
-        let now = configuration.clock().millis
-        let (rows, last) = try await transaction.indexRows(in: partition, after: after, nowMillis: now)
-        for row in rows { index.upsert(row, in: partition) }
-        residency.caughtUp(partition, through: last)
     }
 
     /// Records the outcome of a claimed call; see ``Ledger/complete(tenant:callID:_:)``.
     ///
-    /// Completions take no partition lock, so two of them (or one and a takeover) may race on another
-    /// replica. The write is conditional on the status and attempt read: the loser reads the record again
-    /// and is answered as if it had come second — 200 for the same outcome, 409 for a different one.
+    /// A completion reads without the partition lock (PostgreSQL's update takes it for the write alone), so
+    /// two of them (or one and a takeover) may race on another replica. The write is conditional on the
+    /// status and attempt read: the loser reads the record again and is answered as if it had come second —
+    /// 200 for the same outcome, 409 for a different one. The rule itself is ``ClaimRules/complete(_:with:now:)``.
     public func complete(tenant: String, callID: String, _ completion: Completion) async throws -> CallRecord {
         guard completion.status != .pending else {
             throw DedupError.invalidInput("status must be \"succeeded\" or \"failed\"")
@@ -363,6 +229,7 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
             if let record = try await store.withWriteTransaction({ transaction in
                 try await self.complete(tenant: tenant, callID: callID, completion, in: transaction)
             }) {
+                sync.stored(record)
                 return record
             }
         }
@@ -380,47 +247,19 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
         _ completion: Completion,
         in transaction: Store.Transaction
     ) async throws -> CallRecord? {
-        guard var record = try await transaction.record(id: callID, tenant: tenant) else {
+        guard let record = try await transaction.record(id: callID, tenant: tenant) else {
             throw DedupError.notFound("no call \(callID) for this tenant")
         }
-        guard record.status == .pending else {
-            let same =
-                record.status == completion.status && record.result == completion.result
-                && record.error == completion.error && record.retryable == completion.retryable
-            if same { return record }
-            throw DedupError.conflict(
-                "call \(callID) was already completed as \(record.status.rawValue); a different outcome cannot be recorded"
-            )
+        switch try ClaimRules(window: configuration.window)
+            .complete(record, with: completion, now: configuration.clock())
+        {
+        case .alreadyRecorded(let record):
+            return record
+        case .write(let updated, let attempts, let event):
+            guard try await transaction.update(updated, ifStatus: .pending, attempts: attempts) else { return nil }
+            try await transaction.appendEvent(event)
+            return updated
         }
-        let now = configuration.clock()
-        let attempts = record.attempts
-        record.status = completion.status
-        record.result = completion.result
-        record.error = completion.error
-        record.retryable = completion.status == .failed && completion.retryable
-        record.completedAt = now
-        record.updatedAt = now
-        record.leaseExpiresAt = nil
-        record.expiresAt = max(record.expiresAt, now.adding(configuration.window))
-        guard try await transaction.update(record, ifStatus: .pending, attempts: attempts) else { return nil }
-        try await transaction.appendEvent(
-            AuditEvent(
-                tenant: tenant,
-                scope: record.scope,
-                tool: record.tool,
-                callID: record.id,
-                kind: .completed,
-                attempt: record.attempts,
-                status: record.status,
-                at: now,
-                detail: record.status == .succeeded
-                    ? "succeeded"
-                    : "failed\(record.retryable ? " (retryable)" : ""): \(record.error ?? "no error message")"
-            )
-        )
-        // Only into a loaded partition: one that is not loaded reads the new expiry when it loads.
-        residency.ifLoaded(record.partition) { upsertRow(record) }
-        return record
     }
 
     /// The record, if `tenant` owns it.
@@ -457,21 +296,16 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
                     eventsBeforeMillis: now - configuration.window.millis,
                     limit: Self.pruneBatch
                 )
-                return (batch.calls.map { Removed(partition: $0.0, id: $0.1) }, batch.events)
+                return (batch.calls.map { (partition: $0.0, id: $0.1) }, batch.events)
             }
-            for item in calls { index.remove(id: item.id, from: item.partition) }
+            sync.deleted(calls)
             total += calls.count
             if calls.count < Self.pruneBatch && events < Self.pruneBatch { break }
         }
-        index.removeExpired(nowMillis: now)
+        sync.removeExpired(nowMillis: now)
         return total
     }
 
     /// Rows deleted per pruning transaction.
     static var pruneBatch: Int { 500 }
-
-    private struct Removed: Sendable {
-        var partition: PartitionKey
-        var id: String
-    }
 }

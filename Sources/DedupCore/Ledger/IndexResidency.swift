@@ -26,6 +26,9 @@ final class IndexResidency: Sendable {
         var lastUse: UInt64 = 0
         /// Checks and claims between their catch-up and their verdict.
         var users = 0
+        /// A write transaction that caught this partition up failed: the rows it read may be gone, so the
+        /// partition is dropped as soon as nobody uses it, and loads afresh on its next use.
+        var stale = false
     }
 
     private struct State {
@@ -66,18 +69,33 @@ final class IndexResidency: Sendable {
         }
     }
 
-    /// Ends one use of `partition`. When the index holds more than the budget, drops the least recently
-    /// used partitions not in use until it holds at most nine tenths of it (so eviction runs in batches,
-    /// not at every call); returns how many partitions it dropped.
+    /// Marks `partition` stale: it is dropped when its last user ends (see ``end(_:)``).
+    func invalidate(_ partition: PartitionKey) {
+        state.withLock { state in
+            state.partitions[partition]?.stale = true
+        }
+    }
+
+    /// Ends one use of `partition`. A stale partition nobody uses any more is dropped. When the index holds
+    /// more than the budget, drops the least recently used partitions not in use until it holds at most
+    /// nine tenths of it (so eviction runs in batches, not at every call); returns how many partitions it
+    /// dropped.
     @discardableResult
     func end(_ partition: PartitionKey) -> Int {
         state.withLock { state in
+            var dropped = 0
             if var entry = state.partitions[partition] {
                 entry.users = max(0, entry.users - 1)
                 state.partitions[partition] = entry
+                if entry.stale && entry.users == 0 {
+                    index.removePartitions([partition])
+                    state.partitions[partition] = nil
+                    state.evictions += 1
+                    dropped = 1
+                }
             }
             let rows = index.count
-            guard rows > budgetBytes / bytesPerRow else { return 0 }
+            guard rows > budgetBytes / bytesPerRow else { return dropped }
             // Rows per partition, counted once for the batch: one pass over the index's map.
             let target = budgetBytes / bytesPerRow * 9 / 10
             let sizes = index.rowCounts()
@@ -91,7 +109,7 @@ final class IndexResidency: Sendable {
             index.removePartitions(victims)
             for key in victims { state.partitions[key] = nil }
             state.evictions += victims.count
-            return victims.count
+            return dropped + victims.count
         }
     }
 

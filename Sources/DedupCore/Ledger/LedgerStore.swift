@@ -60,9 +60,15 @@ public protocol LedgerTransaction {
     func deleteExpired(nowMillis: Int64, eventsBeforeMillis: Int64, limit: Int) async throws -> (
         calls: [(PartitionKey, String)], events: Int
     )
-    /// Index rows of one partition's live records after `sequence`, with the highest sequence number seen:
-    /// how the ledger loads a partition on first use and catches up with rows others stored. Sequence
-    /// numbers must commit in order within a partition (the partition lock makes them so).
+    /// Index rows of one partition's live records changed after `sequence`, with the highest sequence
+    /// number seen: how the ledger loads a partition on first use and catches up with rows others wrote.
+    ///
+    /// The sequence is a change sequence: ``insert(_:)`` and ``update(_:ifStatus:attempts:)`` (which may
+    /// extend the window: a completion, a takeover) each give the row a number above any the partition
+    /// had, so an index holding the row with its old expiry reads it again. Numbers must commit in order
+    /// within a partition — a writer numbers its change only while no other writer of the partition can
+    /// (the partition lock, or the store's single writer), and commits before the next one numbers its
+    /// own — or a catch-up that saw a higher number would skip a lower one committed later.
     func indexRows(in partition: PartitionKey, after sequence: Int64, nowMillis: Int64) async throws -> (
         rows: [IndexRow], last: Int64
     )

@@ -141,7 +141,23 @@ public final class MemoryLedgerTransaction: LedgerTransaction {
         }
         guard previous.status == status, previous.attempts == attempts else { return false }
         replace(previous, with: record)
+        resequence(record.id)
         return true
+    }
+
+    /// Gives a changed record the next sequence number, so every index catches up with its new expiry.
+    private func resequence(_ id: String) {
+        guard let old = store.state.sequenceOfID[id] else { return }
+        let new = store.state.nextSequence
+        store.state.nextSequence += 1
+        store.state.idsBySequence[old] = nil
+        store.state.idsBySequence[new] = id
+        store.state.sequenceOfID[id] = new
+        undo.append { state in
+            state.idsBySequence[new] = nil
+            state.idsBySequence[old] = id
+            state.sequenceOfID[id] = old
+        }
     }
 
     private func replace(_ previous: CallRecord, with record: CallRecord) {
@@ -273,7 +289,7 @@ public final class MemoryLedgerTransaction: LedgerTransaction {
         return (expired.map { ($0.partition, $0.id) }, events)
     }
 
-    /// Index rows of one partition's records stored after `sequence`.
+    /// Index rows of one partition's records inserted or updated after `sequence`.
     public func indexRows(in partition: PartitionKey, after sequence: Int64, nowMillis: Int64) -> (
         rows: [IndexRow], last: Int64
     ) {

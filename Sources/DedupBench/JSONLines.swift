@@ -1,17 +1,20 @@
-import DedupCore
+package import DedupCore
 import Foundation
 
 /// A line of a JSONL input that could not be read, with its 1-based line number.
-struct BadLine: Sendable, Equatable {
-    var line: Int
-    var reason: String
+package struct BadLine: Sendable, Equatable {
+    /// The line's number, from 1.
+    package var line: Int
+    /// Why it was skipped.
+    package var reason: String
 }
 
 /// Reads JSONL input: one JSON value per line, blank lines ignored, and every line that is not JSON
 /// reported with its 1-based number instead of stopping the run.
-enum JSONLines {
-    static func read(path: String) throws -> (values: [(line: Int, value: JSONValue)], bad: [BadLine]) {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
+package enum JSONLines {
+    /// The values of the file at `path`, each with its line number, and the lines that are not JSON.
+    package static func read(path: String) throws -> (values: [(line: Int, value: JSONValue)], bad: [BadLine]) {
+        guard let data = FileManager.default.contents(atPath: path) else { throw BenchError("cannot read \(path)") }
         return parse(data)
     }
 

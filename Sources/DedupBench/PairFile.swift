@@ -26,22 +26,22 @@ enum PairFile {
         return (pairs, bad.sorted { $0.line < $1.line })
     }
 
-    private static func side(_ value: JSONValue?, _ name: String) -> Result<(String, JSONValue), CLIError> {
-        guard let object = value?.objectValue else { return .failure(CLIError("\"\(name)\" must be an object")) }
+    private static func side(_ value: JSONValue?, _ name: String) -> Result<(String, JSONValue), BenchError> {
+        guard let object = value?.objectValue else { return .failure(BenchError("\"\(name)\" must be an object")) }
         guard let tool = object["tool"]?.stringValue, !tool.isEmpty else {
-            return .failure(CLIError("\"\(name).tool\" must be a non-empty string"))
+            return .failure(BenchError("\"\(name).tool\" must be a non-empty string"))
         }
         let arguments = object["arguments"] ?? .object([:])
         guard arguments.objectValue != nil || arguments == .null else {
-            return .failure(CLIError("\"\(name).arguments\" must be an object"))
+            return .failure(BenchError("\"\(name).arguments\" must be an object"))
         }
         return .success((tool, arguments))
     }
 
-    private static func pair(from value: JSONValue, line: Int) -> Result<LabelledPair, CLIError> {
-        guard value.objectValue != nil else { return .failure(CLIError("a pair must be a JSON object")) }
+    private static func pair(from value: JSONValue, line: Int) -> Result<LabelledPair, BenchError> {
+        guard value.objectValue != nil else { return .failure(BenchError("a pair must be a JSON object")) }
         guard let duplicate = value["duplicate"]?.boolValue else {
-            return .failure(CLIError("\"duplicate\" must be true or false"))
+            return .failure(BenchError("\"duplicate\" must be true or false"))
         }
         let a: (String, JSONValue)
         let b: (String, JSONValue)

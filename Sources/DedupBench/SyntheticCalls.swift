@@ -1,5 +1,5 @@
-import DedupCore
-import DedupSQLite
+package import DedupCore
+package import DedupSQLite
 import Foundation
 
 /// Deterministic synthetic `send_email` calls for benchmarks: varied recipients, subjects and bodies, and
@@ -8,11 +8,20 @@ import Foundation
 /// Every call's body carries a letters-only reference token made from its index, so no two calls are
 /// identical (digits would be identity and split the calls into groups). `recipients` sets how many
 /// identity groups there are: 1 puts every call in one group, the semantic layer's worst case.
-struct SyntheticCalls {
-    let seed: UInt64
-    var tenant = "bench"
-    var scope = "session"
-    var recipients = 5000
+package struct SyntheticCalls {
+    /// The seed every choice is hashed with: the same seed, the same calls.
+    package let seed: UInt64
+    /// The tenant of every call.
+    package var tenant = "bench"
+    /// The scope of every call.
+    package var scope = "session"
+    /// How many recipients, and so identity groups, the calls spread over.
+    package var recipients = 5000
+
+    /// Calls made with `seed`.
+    package init(seed: UInt64) {
+        self.seed = seed
+    }
 
     private static let topics = [
         "quarterly report", "invoice", "contract renewal", "team offsite", "security review", "product launch",
@@ -75,7 +84,7 @@ struct SyntheticCalls {
 
     /// Writes `count` completed calls straight into `store` (one transaction, no funnel), as a ledger
     /// with that many recent calls would hold them. Claiming them one by one would cost O(n²) searches.
-    func seed(_ store: SQLiteStore, count: Int, embedder: any Embedder) async throws {
+    package func seed(_ store: SQLiteStore, count: Int, embedder: any Embedder) async throws {
         let normalizer = Normalizer()
         let now = Date()
         try await store.withWriteTransaction { transaction in
