@@ -36,14 +36,72 @@ def test_threshold_is_the_lowest_whose_upper_bound_meets_delta() -> None:
     assert threshold_for(points, 0.0) > 1
 
 
-def test_c_is_chosen_on_training_folds_by_duplicates_found() -> None:
-    from pair_model import C_GRID, select_c
-
-    rng = np.random.default_rng(0)
+def separable(seed: int = 0) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    rng = np.random.default_rng(seed)
     y = np.array([True] * 60 + [False] * 60)
     x = np.where(y[:, None], rng.normal(1.0, 1.0, (120, 2)), rng.normal(-1.0, 1.0, (120, 2)))
-    groups = [f"g{index}" for index in range(120)]
-    c, predictions = select_c(x, y, groups, negatives=60)
-    assert c in C_GRID
+    return x, y, [f"g{index}" for index in range(120)]
+
+
+def test_the_model_is_chosen_on_training_folds_by_duplicates_found() -> None:
+    from pair_model import CANDIDATES, select_model
+
+    x, y, groups = separable()
+    candidate, predictions = select_model(x, y, groups, negatives=60)
+    assert candidate in CANDIDATES
     assert predictions.shape == (120,)
     assert ((predictions > 0.5) == y).mean() > 0.8
+
+
+def test_trees_win_where_a_line_cannot_separate() -> None:
+    from pair_kinds import BoostedTrees, Logistic
+    from pair_model import select_model
+
+    # Duplicates inside a band of the first feature: no threshold on a logistic separates them.
+    rng = np.random.default_rng(1)
+    x = rng.uniform(0, 1, (400, 2))
+    y = (x[:, 0] > 0.4) & (x[:, 0] < 0.6)
+    groups = [f"g{index}" for index in range(400)]
+    # Distinct pairs the verifier never sees still count in the denominator, as in training.
+    candidates = (Logistic(1.0), BoostedTrees(2, 50))
+    candidate, _ = select_model(x, y, groups, negatives=3000, candidates=candidates)
+    assert candidate == BoostedTrees(2, 50)
+
+
+def test_written_trees_evaluate_like_scikit_learn() -> None:
+    from pair_kinds import BoostedTrees, evaluate
+
+    x, y, _ = separable(2)
+    fitted = BoostedTrees(2, 30).fit(x, y)
+    document = fitted.document()
+    assert document["kind"] == "boosted_trees" and len(document["trees"]) == 30
+    for tree in document["trees"]:
+        for node, left in enumerate(tree["left"]):
+            assert (left == -1) == (tree["right"][node] == -1) == (tree["feature"][node] == -1)
+            assert left == -1 or (left > node and tree["right"][node] > node)
+    # Rows on every threshold and its float32 neighbours: where a float64 comparison would differ.
+    edges = []
+    for tree in document["trees"]:
+        for feature, threshold in zip(tree["feature"], tree["threshold"]):
+            if feature >= 0:
+                for value in (threshold, np.nextafter(np.float32(threshold), np.float32(np.inf))):
+                    row = x[0].copy()
+                    row[feature] = value
+                    edges.append(row)
+    rows = np.vstack([x, np.array(edges)])
+    assert np.abs(evaluate(document, rows) - fitted.predict(rows)).max() <= 1e-9
+
+
+def test_written_logistic_evaluates_like_scikit_learn() -> None:
+    from pair_kinds import Logistic, evaluate
+
+    x, y, _ = separable(3)
+    fitted = Logistic(0.1).fit(x, y)
+    assert np.abs(evaluate(fitted.document(), x) - fitted.predict(x)).max() <= 1e-7
+
+
+def test_fitting_is_deterministic() -> None:
+    from pair_kinds import BoostedTrees
+
+    x, y, _ = separable(4)
+    assert BoostedTrees(2, 20).fit(x, y).document() == BoostedTrees(2, 20).fit(x, y).document()
