@@ -31,7 +31,8 @@ struct LatencyReport {
                 + "index search p50 \(fmt(search.p50)) / p99 \(fmt(search.p99)) µs vs exact "
                 + "\(fmt(exact.p50)) / \(fmt(exact.p99)) µs; sgemv \(fmt(index.sgemvMicros)) µs "
                 + "(check p99 / sgemv \(String(format: "%.3f", p99OverSgemv))); "
-                + "recall \(String(format: "%.4f", index.recall)) (\(index.found)/\(index.exactMatches)); "
+                + "recall \(String(format: "%.4f", index.recall)) (\(index.found)/\(index.exactMatches), "
+                + "by id \(index.foundByID)); "
                 + "RSS \(Int(rssBytesPerRow.rounded())) B/row"
         }
     }
@@ -78,6 +79,8 @@ struct LatencyReport {
                 "recall_vs_exact": Self.number(row.index.recall),
                 "exact_matches": .number(JSONNumber(row.index.exactMatches)),
                 "exact_matches_found": .number(JSONNumber(row.index.found)),
+                "recall_vs_exact_by_id": Self.number(row.index.recallByID),
+                "recall_tolerance": Self.number(Double(IndexComparison.tolerance)),
                 "seed_seconds": Self.number(row.seedSeconds),
                 "index_load_seconds": Self.number(row.loadSeconds),
             ]
