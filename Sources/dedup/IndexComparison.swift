@@ -74,9 +74,12 @@ struct IndexComparison {
             let returnedScores = approximate.map { score(probe, $0.id) }.sorted(by: >)
             figures.exactMatches += truth.count
             figures.foundByID += truth.filter { returned.contains($0.id) }.count
-            figures.found += truth.indices.filter {
-                $0 < returnedScores.count && returnedScores[$0] >= truth[$0].score - Self.tolerance
-            }.count
+            figures.found +=
+                truth.indices
+                .filter {
+                    $0 < returnedScores.count && returnedScores[$0] >= truth[$0].score - Self.tolerance
+                }
+                .count
         }
         return figures
     }
