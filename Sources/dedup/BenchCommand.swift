@@ -30,6 +30,9 @@ struct LatencyBench: AsyncParsableCommand {
     @Option(name: .long, help: "Searches per size comparing the quantised index with the exact one.")
     var probes = 400
 
+    @Option(name: .long, help: "Comma-separated rescoring depths to also measure recall and search time at.")
+    var rescoreSweep = ""
+
     @Flag(name: .long, help: "Print the report as JSON on stdout (progress goes to stderr).")
     var json = false
 
@@ -112,7 +115,8 @@ struct LatencyBench: AsyncParsableCommand {
             partition: probeCalls[0].partition,
             group: probeCalls[0].signature.identityGroup,
             limit: funnel.candidates,
-            floor: Float(min(funnel.borderlineThreshold, funnel.harmlessThreshold))
+            floor: Float(min(funnel.borderlineThreshold, funnel.harmlessThreshold)),
+            sweep: rescoreSweep.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         )
         let now = ledger.configuration.clock().millis
         let figures = comparison.measure(
@@ -130,7 +134,8 @@ struct LatencyBench: AsyncParsableCommand {
             loadSeconds: loadSeconds,
             rssBytesPerRow: Double(residentAfter - residentBefore) / Double(size),
             indexBytesPerRow: Double(ledger.index.capacityBytes) / Double(size),
-            index: figures
+            index: figures,
+            rescore: ledger.index.rescore
         )
     }
 }

@@ -14,6 +14,39 @@ struct IndexComparison {
     /// The funnel's floor: rows scoring below it are never candidates.
     var floor: Float
 
+    /// Other rescoring depths to measure on the same rows and probes (`--rescore-sweep`).
+    var sweep: [Int] = []
+
+    /// How many exact top matches above the floor a quantised search matched: its i-th best hit scores
+    /// (exactly) at least the exact i-th best less ``IndexComparison/tolerance`` — so ties (common in
+    /// synthetic data) and places swapped by Int8 rounding between rows scoring within 0.001 of each
+    /// other count as found — and, strictly, how many of the exact top rows themselves it returned.
+    struct Recall {
+        var exactMatches = 0
+        var found = 0
+        var foundByID = 0
+
+        var share: Double { exactMatches == 0 ? 1 : Double(found) / Double(exactMatches) }
+        var shareByID: Double { exactMatches == 0 ? 1 : Double(foundByID) / Double(exactMatches) }
+
+        mutating func add(truth: [IndexHit], returned: [IndexHit], exactScore: (String) -> Float) {
+            let ids = Set(returned.map(\.id))
+            let scores = returned.map { exactScore($0.id) }.sorted(by: >)
+            exactMatches += truth.count
+            foundByID += truth.filter { ids.contains($0.id) }.count
+            found +=
+                truth.indices.filter { $0 < scores.count && scores[$0] >= truth[$0].score - IndexComparison.tolerance }
+                .count
+        }
+    }
+
+    /// One rescoring depth of the sweep.
+    struct SweepPoint {
+        var rescore: Int
+        var recall = Recall()
+        var search: [Double] = []
+    }
+
     struct Figures {
         var slabSearch: [Double] = []
         var exactSearch: [Double] = []
@@ -21,17 +54,8 @@ struct IndexComparison {
         var plainMicros = 0.0
         var bytesScanned = 0
         var sgemvBytes = 0
-        /// Exact top matches above the floor, and how many the quantised search matched: its i-th best
-        /// hit scores (exactly) at least the exact i-th best less ``IndexComparison/tolerance`` — so ties
-        /// (common in synthetic data) and places swapped by Int8 rounding between rows scoring within
-        /// 0.001 of each other count as found.
-        var exactMatches = 0
-        var found = 0
-        /// The same by call id: the exact top rows themselves among the quantised hits.
-        var foundByID = 0
-
-        var recall: Double { exactMatches == 0 ? 1 : Double(found) / Double(exactMatches) }
-        var recallByID: Double { exactMatches == 0 ? 1 : Double(foundByID) / Double(exactMatches) }
+        var recall = Recall()
+        var sweep: [SweepPoint] = []
     }
 
     /// Builds the exact index from `rows` and measures both.
@@ -56,6 +80,7 @@ struct IndexComparison {
         figures.plainMicros = Self.timeMedian(repeats: 5) {
             exact.scoreAll(probes[0], in: partition, group: group, blas: false)
         }
+        var truths: [[IndexHit]] = []
         for probe in probes {
             var start = ContinuousClock.now
             let approximate = slab.search(
@@ -70,16 +95,27 @@ struct IndexComparison {
             start = ContinuousClock.now
             let truth = exact.search(probe, in: partition, group: group, limit: limit, minScore: floor, nowMillis: 0)
             figures.exactSearch.append((ContinuousClock.now - start).seconds * 1e6)
-            let returned = Set(approximate.map(\.id))
-            let returnedScores = approximate.map { score(probe, $0.id) }.sorted(by: >)
-            figures.exactMatches += truth.count
-            figures.foundByID += truth.filter { returned.contains($0.id) }.count
-            figures.found +=
-                truth.indices
-                .filter {
-                    $0 < returnedScores.count && returnedScores[$0] >= truth[$0].score - Self.tolerance
-                }
-                .count
+            truths.append(truth)
+            figures.recall.add(truth: truth, returned: approximate) { score(probe, $0) }
+        }
+        for rescore in sweep {
+            let other = SlabVectorIndex(dimension: slab.dimension, rescore: rescore)
+            for row in rows { other.upsert(row, in: partition) }
+            var point = SweepPoint(rescore: rescore)
+            for (probe, truth) in zip(probes, truths) {
+                let start = ContinuousClock.now
+                let approximate = other.search(
+                    probe,
+                    in: partition,
+                    group: group,
+                    limit: limit,
+                    minScore: floor,
+                    nowMillis: 0
+                )
+                point.search.append((ContinuousClock.now - start).seconds * 1e6)
+                point.recall.add(truth: truth, returned: approximate) { score(probe, $0) }
+            }
+            figures.sweep.append(point)
         }
         return figures
     }

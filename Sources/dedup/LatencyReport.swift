@@ -15,6 +15,8 @@ struct LatencyReport {
         /// What the index's columns hold (capacity included) per row.
         var indexBytesPerRow: Double
         var index: IndexComparison.Figures
+        /// The ledger index's rescoring depth.
+        var rescore: Int
 
         func percentiles(_ layer: KeyPath<LayerTimings, Double>) -> (p50: Double, p99: Double, max: Double) {
             samples.map { $0[keyPath: layer] }.percentiles
@@ -31,8 +33,8 @@ struct LatencyReport {
                 + "index search p50 \(fmt(search.p50)) / p99 \(fmt(search.p99)) µs vs exact "
                 + "\(fmt(exact.p50)) / \(fmt(exact.p99)) µs; sgemv \(fmt(index.sgemvMicros)) µs "
                 + "(check p99 / sgemv \(String(format: "%.3f", p99OverSgemv))); "
-                + "recall \(String(format: "%.4f", index.recall)) (\(index.found)/\(index.exactMatches), "
-                + "by id \(index.foundByID)); "
+                + "recall \(String(format: "%.4f", index.recall.share)) "
+                + "(\(index.recall.found)/\(index.recall.exactMatches), by id \(index.recall.foundByID)); "
                 + "RSS \(Int(rssBytesPerRow.rounded())) B/row"
         }
     }
@@ -76,10 +78,21 @@ struct LatencyReport {
                 "sgemv_floor_us": Self.number(Double(row.index.sgemvBytes) / bandwidth * 1e6),
                 "rss_bytes_per_row": Self.number(row.rssBytesPerRow),
                 "index_bytes_per_row": Self.number(row.indexBytesPerRow),
-                "recall_vs_exact": Self.number(row.index.recall),
-                "exact_matches": .number(JSONNumber(row.index.exactMatches)),
-                "exact_matches_found": .number(JSONNumber(row.index.found)),
-                "recall_vs_exact_by_id": Self.number(row.index.recallByID),
+                "recall_vs_exact": Self.number(row.index.recall.share),
+                "exact_matches": .number(JSONNumber(row.index.recall.exactMatches)),
+                "exact_matches_found": .number(JSONNumber(row.index.recall.found)),
+                "recall_vs_exact_by_id": Self.number(row.index.recall.shareByID),
+                "rescore": .number(JSONNumber(row.rescore)),
+                "rescore_sweep": .array(
+                    row.index.sweep.map { point in
+                        [
+                            "rescore": .number(JSONNumber(point.rescore)),
+                            "recall_vs_exact": Self.number(point.recall.share),
+                            "recall_vs_exact_by_id": Self.number(point.recall.shareByID),
+                            "index_search_us": Self.spread(point.search.percentiles),
+                        ]
+                    }
+                ),
                 "recall_tolerance": Self.number(Double(IndexComparison.tolerance)),
                 "seed_seconds": Self.number(row.seedSeconds),
                 "index_load_seconds": Self.number(row.loadSeconds),
@@ -119,8 +132,21 @@ struct LatencyReport {
             text += "| \(fmt(row.index.sgemvMicros)) | \(fmt(row.index.plainMicros)) "
             text += "| \(String(format: "%.3f", row.p99OverSgemv)) "
             text += "| \(row.index.bytesScanned) / \(row.index.sgemvBytes) | \(fmt(scanFloor)) / \(fmt(sgemvFloor)) "
-            text += "| \(String(format: "%.4f", row.index.recall)) (\(row.index.found)/\(row.index.exactMatches)) "
+            text += "| \(String(format: "%.4f", row.index.recall.share)) "
+            text += "(\(row.index.recall.found)/\(row.index.recall.exactMatches)) "
             text += "| \(Int(row.rssBytesPerRow.rounded())) |\n"
+        }
+        if rows.contains(where: { !$0.index.sweep.isEmpty }) {
+            text += "\n| N | rescored rows | index search p50 / p99 | recall vs exact | by call id |\n"
+            text += "|---:|---:|---:|---:|---:|\n"
+            for row in rows {
+                for point in row.index.sweep {
+                    let search = point.search.percentiles
+                    text += "| \(row.size) | \(point.rescore) | \(fmt(search.p50)) / \(fmt(search.p99)) "
+                    text += "| \(String(format: "%.4f", point.recall.share)) "
+                    text += "| \(String(format: "%.4f", point.recall.shareByID)) |\n"
+                }
+            }
         }
         text += "\n| N | decisions | seeding | first check (loads the partition) |\n|---:|---|---:|---:|\n"
         for row in rows {
