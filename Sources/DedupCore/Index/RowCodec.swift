@@ -96,28 +96,13 @@ struct RowCodec: Sendable {
 }
 
 extension RowCodec {
-    /// `scale × Σ query[i] × codes[i]`: the approximate dot product of a query with one coded row.
+    /// `Σ query[i] × codes[i]` in integers (``SlabQuery`` sizes its codes so the sum fits in Int32); the
+    /// loop vectorises.
     @inline(__always)
-    static func dot(
-        _ query: UnsafePointer<Float>,
-        _ codes: UnsafePointer<Int8>,
-        dimension: Int,
-        scale: Float
-    ) -> Float {
-        var accumulator = SIMD16<Float>()
-        var index = 0
-        while index + 16 <= dimension {
-            let code = UnsafeRawPointer(codes + index).loadUnaligned(as: SIMD16<Int8>.self)
-            let values = UnsafeRawPointer(query + index).loadUnaligned(as: SIMD16<Float>.self)
-            accumulator += SIMD16<Float>(code) * values
-            index += 16
-        }
-        var sum = accumulator.sum()
-        while index < dimension {
-            sum += query[index] * Float(codes[index])
-            index += 1
-        }
-        return sum * scale
+    static func dot(_ query: UnsafePointer<Int16>, _ codes: UnsafePointer<Int8>, _ dimension: Int) -> Int32 {
+        var sum: Int32 = 0
+        for index in 0..<dimension { sum &+= Int32(query[index]) &* Int32(codes[index]) }
+        return sum
     }
 
     /// The Hamming distance between two sketches.

@@ -5,12 +5,29 @@ struct EncodedRow: Sendable {
     var scale: Float
 }
 
-/// A query as the slab scans it: the exact vector, its sketch and its L1 norm (which bounds the error
-/// of an Int8 score).
+/// A query as the slab scans it: its sketch, its Int16 code (an integer dot product with Int8 rows
+/// vectorises; a Float one does not without reassociation) and what bounds the error of a score.
 struct SlabQuery: Sendable {
-    var vector: [Float]
     var sketch: [UInt64]
-    var norm1: Float
+    var codes: [Int16]
+    var scale: Float
+    /// ‖query‖₁ / 2: times a row's scale, the most that row's rounding moves its score.
+    var rowSlack: Float
+    /// The most the query's own rounding moves any score: scale / 2 × ‖row‖₁, with ‖row‖₁ ≤ √d × 1.05
+    /// for unit rows (their Int8 codes are within √d × scale / 2 of unit length).
+    var querySlack: Float
+
+    init(_ vector: [Float], codec: RowCodec) {
+        sketch = codec.sketch(vector)
+        // Codes up to ±32767, fewer for long vectors so a sum of `count` products stays within Int32.
+        let top = Float(min(32767, Int(Int32.max) / (127 * max(1, vector.count))))
+        let largest = vector.reduce(Float(0)) { max($0, abs($1)) }
+        let scale = largest > 0 && largest.isFinite ? largest / top : 0
+        self.scale = scale
+        codes = vector.map { scale > 0 ? Int16(max(-top, min(top, ($0 / scale).rounded()))) : 0 }
+        rowSlack = vector.reduce(0) { $0 + abs($1) } / 2
+        querySlack = scale / 2 * Float(vector.count).squareRoot() * 1.05
+    }
 }
 
 /// One partition's rows as columns: identity group, expiry, sign sketch, Int8 code and scale, call id.
@@ -143,18 +160,13 @@ struct Slab {
         guard !candidates.isEmpty else { return [] }
         var scored: [(row: Int32, score: Float)] = []
         scored.reserveCapacity(min(candidates.count, 4 * limit))
-        let slack = query.norm1 / 2
-        query.vector.withUnsafeBufferPointer { vector in
+        query.codes.withUnsafeBufferPointer { vector in
             codes.withUnsafeBufferPointer { codes in
                 for row in candidates {
                     let scale = scales[Int(row)]
-                    let score = RowCodec.dot(
-                        vector.baseAddress!,
-                        codes.baseAddress! + Int(row) * dimension,
-                        dimension: dimension,
-                        scale: scale
-                    )
-                    if score + scale * slack >= minScore { scored.append((row, score)) }
+                    let dot = RowCodec.dot(vector.baseAddress!, codes.baseAddress! + Int(row) * dimension, dimension)
+                    let score = Float(dot) * query.scale * scale
+                    if score + scale * query.rowSlack + query.querySlack >= minScore { scored.append((row, score)) }
                 }
             }
         }
