@@ -11,29 +11,52 @@ package struct LatencyBenchmark: Sendable {
     package var sizes: [Int]
     /// Checks measured per size.
     package var queries: Int
-    /// The directory the results (markdown and JSON) are written to.
-    package var out: String
+    /// Searches per size comparing the quantised index with the exact one.
+    package var probes: Int
+    /// Other rescoring depths to measure recall and search time at, on the same rows.
+    package var rescoreSweep: [Int]
+    /// Print the report as JSON on stdout (progress goes to stderr) instead of markdown.
+    package var json: Bool
+    /// A directory to also write latency.md and latency.json to.
+    package var out: String?
 
-    /// A run over `sizes`, `queries` checks each, writing under `out`.
-    package init(sizes: [Int], queries: Int, out: String) {
+    /// A run over `sizes`, `queries` checks and `probes` index comparisons each.
+    package init(
+        sizes: [Int],
+        queries: Int,
+        probes: Int = 400,
+        rescoreSweep: [Int] = [],
+        json: Bool = false,
+        out: String? = nil
+    ) {
         self.sizes = sizes
         self.queries = queries
+        self.probes = probes
+        self.rescoreSweep = rescoreSweep
+        self.json = json
         self.out = out
     }
 
-    /// Measures every size, printing a line per size, then writes the report.
+    /// Measures every size, with a progress line per size on stderr, then prints the report (and writes
+    /// it under ``out``).
     package func run() async throws {
         guard !sizes.isEmpty, sizes.allSatisfy({ $0 > 0 }) else { throw BenchError("--sizes needs positive integers") }
-        guard queries > 0 else { throw BenchError("--queries must be positive") }
+        guard queries > 0, probes > 0 else { throw BenchError("--queries and --probes must be positive") }
         // One BLAS thread: the server runs that way (two oversubscribe 2 cores under load).
         openblas_set_num_threads(1)
         let embedder = try HashingEmbedder.bundled()
-        var report = LatencyReport()
+        var report = LatencyReport(queries: queries, bandwidth: MemoryProbe.readBandwidth())
+        progress("memory read bandwidth \(fmt(report.bandwidth / 1e9)) GB/s (one thread)")
         for size in sizes {
             report.rows.append(try await measure(size: size, embedder: embedder))
-            Swift.print(report.rows.last!.line)
+            progress(report.rows.last!.line)
         }
-        try report.write(to: out, queries: queries)
+        print(json ? report.jsonValue.prettyText : report.markdown)
+        if let out { try report.write(to: out) }
+    }
+
+    private func progress(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
     private func measure(size: Int, embedder: HashingEmbedder) async throws -> LatencyReport.Row {
@@ -44,13 +67,22 @@ package struct LatencyBenchmark: Sendable {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteStore(path: directory.appendingPathComponent("bench.sqlite").path)
         let normalizer = Normalizer()
-        // One recipient: every call in one identity group, so every check scores all N rows.
+        // One recipient: every call in one identity group, so every check scans all N rows.
         var generator = SyntheticCalls(seed: 42)
         generator.recipients = 1
-        let loadStart = ContinuousClock.now
+        let seedStart = ContinuousClock.now
         try await generator.seed(store, count: size, embedder: embedder)
         let ledger = try await SQLiteLedger(store: store, embedder: embedder)
+        let seedSeconds = (ContinuousClock.now - seedStart).seconds
+        // The first check loads the partition into the index; RSS around it, load garbage freed, is
+        // what the index costs per row.
+        MemoryProbe.trimHeap()
+        let residentBefore = MemoryProbe.residentBytes()
+        let loadStart = ContinuousClock.now
+        _ = try await ledger.check(generator.call(size + queries))
         let loadSeconds = (ContinuousClock.now - loadStart).seconds
+        MemoryProbe.trimHeap()
+        let residentAfter = MemoryProbe.residentBytes()
         var samples: [LayerTimings] = []
         var decisions: [String: Int] = [:]
         for query in 0..<queries {
@@ -61,32 +93,41 @@ package struct LatencyBenchmark: Sendable {
             samples.append(verdict.timings)
             decisions[verdict.decision.rawValue, default: 0] += 1
         }
-        // BLAS against a plain Swift loop over the same matrix.
-        let probeCall = try normalizer.normalize(generator.call(0))
-        let probe = embedder.embed(probeCall)
-        let partition = probeCall.partition
-        let group = probeCall.signature.identityGroup
-        let blas = timeMedian(repeats: 21) { ledger.index.scoreAll(probe, in: partition, group: group, blas: true) }
-        let plain = timeMedian(repeats: 5) { ledger.index.scoreAll(probe, in: partition, group: group, blas: false) }
+        let probeCalls = try (0..<probes)
+            .map { probe in
+                try normalizer.normalize(
+                    probe.isMultiple(of: 2)
+                        ? generator.reworded((probe * 104_729) % size) : generator.call(size + probe)
+                )
+            }
+        let funnel = ledger.configuration.funnel
+        let comparison = IndexComparison(
+            probes: probeCalls.map { embedder.embed($0) },
+            partition: probeCalls[0].partition,
+            group: probeCalls[0].signature.identityGroup,
+            limit: funnel.candidates,
+            floor: Float(min(funnel.borderlineThreshold, funnel.harmlessThreshold)),
+            sweep: rescoreSweep
+        )
+        let now = ledger.configuration.clock().millis
+        let figures = comparison.measure(
+            slab: ledger.index,
+            rows: try await store.withReadTransaction {
+                try await $0.indexRows(in: comparison.partition, after: 0, nowMillis: now).rows
+            }
+        )
         await store.close()
         return LatencyReport.Row(
             size: size,
             samples: samples,
             decisions: decisions,
+            seedSeconds: seedSeconds,
             loadSeconds: loadSeconds,
-            blasMicros: blas,
-            plainMicros: plain
+            rssBytesPerRow: Double(residentAfter - residentBefore) / Double(size),
+            indexBytesPerRow: Double(ledger.index.capacityBytes) / Double(size),
+            index: figures,
+            rescore: ledger.index.rescore
         )
-    }
-
-    private func timeMedian(repeats: Int, _ body: () -> Void) -> Double {
-        var times: [Double] = []
-        for _ in 0..<repeats {
-            let start = ContinuousClock.now
-            body()
-            times.append((ContinuousClock.now - start).seconds * 1e6)
-        }
-        return times.sorted()[times.count / 2]
     }
 }
 

@@ -25,13 +25,32 @@ struct LatencyBench: AsyncParsableCommand {
     @Option(name: .long, help: "Checks measured per size.")
     var queries = 2000
 
-    @Option(name: .long, help: "Directory for the results (markdown and JSON).")
-    var out = "bench/results"
+    @Option(name: .long, help: "Searches per size comparing the quantised index with the exact one.")
+    var probes = 400
+
+    @Option(name: .long, help: "Comma-separated rescoring depths to also measure recall and search time at.")
+    var rescoreSweep = ""
+
+    @Flag(name: .long, help: "Print the report as JSON on stdout (progress goes to stderr).")
+    var json = false
+
+    @Option(name: .long, help: "Also write latency.md and latency.json to this directory.")
+    var out: String?
 
     func run() async throws {
         try await reportingErrors {
-            let sizeList = sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-            try await LatencyBenchmark(sizes: sizeList, queries: queries, out: out).run()
+            func integers(_ list: String) -> [Int] {
+                list.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            }
+            try await LatencyBenchmark(
+                sizes: integers(sizes),
+                queries: queries,
+                probes: probes,
+                rescoreSweep: integers(rescoreSweep),
+                json: json,
+                out: out
+            )
+            .run()
         }
     }
 }

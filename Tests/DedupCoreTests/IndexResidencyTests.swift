@@ -8,7 +8,7 @@ import Testing
 
     func partition(_ name: String) -> PartitionKey { PartitionKey(tenant: "t", scope: name, tool: "x") }
 
-    func load(_ index: BLASVectorIndex, _ residency: IndexResidency, _ name: String, rows: Int) {
+    func load(_ index: SlabVectorIndex, _ residency: IndexResidency, _ name: String, rows: Int) {
         residency.begin(partition(name))
         for row in 0..<rows {
             index.upsert(
@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func theLeastRecentlyUsedPartitionsAreDroppedPastTheBudget() {
-        let index = BLASVectorIndex(dimension: dimension)
+        let index = SlabVectorIndex(dimension: dimension)
         // Room for 10 rows; each partition below holds 4.
         let residency = IndexResidency(
             index: index,
@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func aPartitionInUseIsNeverDropped() {
-        let index = BLASVectorIndex(dimension: dimension)
+        let index = SlabVectorIndex(dimension: dimension)
         let residency = IndexResidency(index: index, budgetBytes: 0, bytesPerRow: index.bytesPerRow)
         load(index, residency, "busy", rows: 3)
         load(index, residency, "done", rows: 3)
@@ -57,7 +57,7 @@ import Testing
     /// A failed write transaction may have loaded rows that were rolled back: its partition goes as soon as
     /// the last check or claim using it ends — not under one still searching it.
     @Test func aStalePartitionIsDroppedWhenItsLastUserEnds() {
-        let index = BLASVectorIndex(dimension: dimension)
+        let index = SlabVectorIndex(dimension: dimension)
         let residency = IndexResidency(index: index, budgetBytes: 1 << 20, bytesPerRow: index.bytesPerRow)
         load(index, residency, "failed", rows: 3)
         residency.begin(partition("failed"))
@@ -74,7 +74,7 @@ import Testing
     }
 
     @Test func writesFromOutsideACheckOnlyReachLoadedPartitions() {
-        let index = BLASVectorIndex(dimension: dimension)
+        let index = SlabVectorIndex(dimension: dimension)
         let residency = IndexResidency(index: index, budgetBytes: 1 << 20, bytesPerRow: index.bytesPerRow)
         var wrote = false
         residency.ifLoaded(partition("never")) { wrote = true }

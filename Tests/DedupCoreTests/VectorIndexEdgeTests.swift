@@ -7,11 +7,11 @@ import Testing
     /// An upsert that meets a prune emptying the same matrix must not land in a matrix the prune
     /// has just dropped: the row would be counted but never found, and reworded retries would get `new`.
     /// Each of the many partitions is a separate chance to hit the window, so one run meets it often.
-    @Test func anUpsertRacingAPruneOfItsMatrixStaysSearchable() {
+    @Test(arguments: IndexKind.allCases) func anUpsertRacingAPruneOfItsMatrixStaysSearchable(kind: IndexKind) {
         let partitions = (0..<3000).map { PartitionKey(tenant: "t", scope: "s\($0)", tool: "x") }
         var orphaned = 0
         for _ in 0..<10 {
-            let index = BLASVectorIndex(dimension: 2)
+            let index = kind.make(dimension: 2)
             for partition in partitions {
                 index.upsert(
                     IndexRow(id: "old-\(partition.scope)", group: 0, vector: [1, 0], expiresAtMillis: 1),
@@ -41,9 +41,9 @@ import Testing
 
     /// A row replaced with an earlier expiry must still be pruned, and one replaced with a later expiry
     /// kept: the pruner skips matrices whose earliest expiry lies in the future.
-    @Test func pruningFollowsExpiriesChangedByReplacement() {
+    @Test(arguments: IndexKind.allCases) func pruningFollowsExpiriesChangedByReplacement(kind: IndexKind) {
         let partition = PartitionKey(tenant: "t", scope: "s", tool: "x")
-        let index = BLASVectorIndex(dimension: 2)
+        let index = kind.make(dimension: 2)
         index.upsert(IndexRow(id: "a", group: 0, vector: [1, 0], expiresAtMillis: 100), in: partition)
         index.upsert(IndexRow(id: "b", group: 1, vector: [1, 0], expiresAtMillis: 5), in: partition)
         #expect(index.removeExpired(nowMillis: 10) == 1)

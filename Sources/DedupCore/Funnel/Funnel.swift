@@ -77,12 +77,13 @@ struct Funnel: Sendable {
         let searchStart = ContinuousClock.now
         defer { timings.search = searchStart.microsecondsElapsed() }
         let (duplicateThreshold, borderlineThreshold, fallback) = configuration.thresholds(for: call.policy)
+        let floor = min(borderlineThreshold, configuration.harmlessThreshold)
         let hits = index.search(
             embedding,
             in: call.partition,
             group: call.signature.identityGroup,
             limit: configuration.candidates,
-            minScore: Float(min(borderlineThreshold, configuration.harmlessThreshold)),
+            minScore: Float(floor),
             nowMillis: nowMillis
         )
         var sawBorderline = false
@@ -92,11 +93,12 @@ struct Funnel: Sendable {
         for hit in hits {
             guard let record = try await transaction.record(id: hit.id, tenant: call.call.tenant),
                 record.partition == call.partition, record.expiresAt.millis > nowMillis,
-                record.signature.identity == call.signature.identity
+                record.signature.identity == call.signature.identity,
+                // The index's score may be approximate (quantised): decide on the exact cosine only.
+                let score = Cosine.exact(embedding, record.embedding), score >= floor
             else { continue }
             let diff = SafetyCheck.compare(proposedTexts, candidateTexts.fields(of: record.signature))
             guard diff.veto == nil else { continue }
-            let score = Double(hit.score)
             if score < borderlineThreshold {
                 // Below the band only a pair the alignment finds harmless in every field is the same.
                 guard diff.isHarmless else { continue }

@@ -20,7 +20,7 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
     /// The embedder for the semantic layer.
     public let embedder: any Embedder
     /// The in-memory cosine index: a cache of the store, loaded partition by partition on first use.
-    public let index: BLASVectorIndex
+    public let index: SlabVectorIndex
     private let funnel: Funnel
     /// Loads, catches up and prunes the index; drops the least recently used partitions beyond
     /// ``LedgerConfiguration/indexMemoryBytes``.
@@ -34,7 +34,7 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
         self.store = store
         self.configuration = configuration
         self.embedder = embedder
-        self.index = BLASVectorIndex(dimension: embedder.dimension)
+        self.index = SlabVectorIndex(dimension: embedder.dimension)
         self.sync = IndexSync(index: index, budgetBytes: configuration.indexMemoryBytes)
         self.funnel = Funnel(
             configuration: configuration.funnel,

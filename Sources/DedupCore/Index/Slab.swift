@@ -1,0 +1,245 @@
+/// A row as the slab stores it, computed before the slab's lock is taken.
+struct EncodedRow: Sendable {
+    var sketch: [UInt64]
+    var codes: [Int8]
+    var scale: Float
+}
+
+/// A query as the slab scans it: its sketch, its Int16 code (an integer dot product with Int8 rows
+/// vectorises; a Float one does not without reassociation) and what bounds the error of a score.
+struct SlabQuery: Sendable {
+    var sketch: [UInt64]
+    var codes: [Int16]
+    var scale: Float
+    /// ‖query‖₁ / 2: times a row's scale, the most that row's rounding moves its score.
+    var rowSlack: Float
+    /// The most the query's own rounding moves any score: scale / 2 × ‖row‖₁, with ‖row‖₁ ≤ √d × 1.05
+    /// for unit rows (their Int8 codes are within √d × scale / 2 of unit length).
+    var querySlack: Float
+
+    init(_ vector: [Float], codec: RowCodec) {
+        sketch = codec.sketch(vector)
+        // Codes up to ±32767, fewer for long vectors so a sum of `count` products stays within Int32.
+        let top = Float(min(32767, Int(Int32.max) / (127 * max(1, vector.count))))
+        let largest = vector.reduce(Float(0)) { max($0, abs($1)) }
+        let scale = largest > 0 && largest.isFinite ? largest / top : 0
+        self.scale = scale
+        codes = vector.map { scale > 0 ? Int16(max(-top, min(top, ($0 / scale).rounded()))) : 0 }
+        rowSlack = vector.reduce(0) { $0 + abs($1) } / 2
+        querySlack = scale / 2 * Float(vector.count).squareRoot() * 1.05
+    }
+}
+
+/// One partition's rows as columns: identity group, expiry, sign sketch, Int8 code and scale, call id.
+///
+/// Rows are dense: removal moves the last row into the hole in every column. A search reads the group
+/// column, then expiry and sketch only of rows of the query's group, so other groups and expired rows
+/// never take one of the rescoring places.
+struct Slab {
+    let dimension: Int
+    private(set) var ids = SlabIDTable()
+    private var groups: [UInt64] = []
+    private(set) var expiries: [Int64] = []
+    private var sketches: [UInt64] = []
+    private var codes: [Int8] = []
+    private var scales: [Float] = []
+    /// Scratch for the sketch stage: a row's Hamming distance (capped at 254), 255 for rows not eligible.
+    private var distances: [UInt8] = []
+
+    init(dimension: Int) {
+        self.dimension = dimension
+    }
+
+    var count: Int { groups.count }
+
+    /// Bytes the columns hold, capacity included.
+    var capacityBytes: Int {
+        ids.capacityBytes + groups.capacity * 8 + expiries.capacity * 8 + sketches.capacity * 8 + codes.capacity
+            + scales.capacity * 4 + distances.capacity
+    }
+
+    /// Adds or replaces the row of `id`; returns whether it was new.
+    mutating func upsert(id: String, group: UInt64, expiresAtMillis: Int64, _ row: EncodedRow) -> Bool {
+        if let existing = ids.row(of: id) {
+            groups[existing] = group
+            expiries[existing] = expiresAtMillis
+            for word in 0..<RowCodec.sketchWords { sketches[existing * RowCodec.sketchWords + word] = row.sketch[word] }
+            codes.withUnsafeMutableBufferPointer { all in
+                for index in 0..<dimension { all[existing * dimension + index] = row.codes[index] }
+            }
+            scales[existing] = row.scale
+            return false
+        }
+        _ = ids.append(id)
+        groups.append(group)
+        expiries.append(expiresAtMillis)
+        sketches.append(contentsOf: row.sketch)
+        codes.append(contentsOf: row.codes)
+        scales.append(row.scale)
+        return true
+    }
+
+    /// Removes the row of `id`; returns whether there was one.
+    mutating func remove(id: String) -> Bool {
+        guard let row = ids.row(of: id) else { return false }
+        removeRow(row)
+        shrinkIfSparse()
+        return true
+    }
+
+    /// Removes rows expired at `nowMillis`; returns how many.
+    mutating func removeExpired(nowMillis: Int64) -> Int {
+        var removed = 0
+        var row = 0
+        while row < count {
+            if expiries[row] <= nowMillis {
+                removeRow(row)
+                removed += 1
+            } else {
+                row += 1
+            }
+        }
+        if removed > 0 { shrinkIfSparse() }
+        return removed
+    }
+
+    private mutating func removeRow(_ row: Int) {
+        let last = count - 1
+        ids.swapRemove(row)
+        if row != last {
+            groups[row] = groups[last]
+            expiries[row] = expiries[last]
+            scales[row] = scales[last]
+            let words = RowCodec.sketchWords
+            for word in 0..<words { sketches[row * words + word] = sketches[last * words + word] }
+            codes.withUnsafeMutableBufferPointer { all in
+                for index in 0..<dimension { all[row * dimension + index] = all[last * dimension + index] }
+            }
+        }
+        groups.removeLast()
+        expiries.removeLast()
+        scales.removeLast()
+        sketches.removeLast(RowCodec.sketchWords)
+        codes.removeLast(dimension)
+    }
+
+    /// After a prune leaves a slab at a quarter of its capacity, copy the columns to give memory back.
+    private mutating func shrinkIfSparse() {
+        guard groups.capacity > 4 * max(count, 256) else { return }
+        groups = groups.compacted()
+        expiries = expiries.compacted()
+        scales = scales.compacted()
+        sketches = sketches.compacted()
+        codes = codes.compacted()
+        distances = []
+    }
+
+    /// The best `limit` rows of `group` unexpired at `nowMillis` that may score ≥ `minScore`, best first.
+    ///
+    /// With more eligible rows than `rescore`, the sketch stage keeps the `rescore` nearest in Hamming
+    /// distance, picked with a histogram of distances (0…254) rather than a sort; those, or all eligible
+    /// rows when there are fewer, are rescored from their Int8 codes. A row is kept when its approximate
+    /// score plus its worst-case rounding error (scale / 2 × ‖query‖₁) reaches `minScore`, so no row whose
+    /// exact score reaches the floor is dropped by quantisation; the caller filters on exact scores.
+    mutating func search(
+        _ query: SlabQuery,
+        group: UInt64,
+        limit: Int,
+        minScore: Float,
+        nowMillis: Int64,
+        rescore: Int
+    ) -> [IndexHit] {
+        let rows = count
+        guard rows > 0 else { return [] }
+        let candidates: [Int32]
+        if rows <= rescore {
+            candidates = (0..<rows).compactMap { groups[$0] == group && expiries[$0] > nowMillis ? Int32($0) : nil }
+        } else {
+            candidates = nearest(query.sketch, group: group, nowMillis: nowMillis, keep: rescore)
+        }
+        guard !candidates.isEmpty else { return [] }
+        var scored: [(row: Int32, score: Float)] = []
+        scored.reserveCapacity(min(candidates.count, 4 * limit))
+        query.codes.withUnsafeBufferPointer { vector in
+            codes.withUnsafeBufferPointer { codes in
+                for row in candidates {
+                    let scale = scales[Int(row)]
+                    let dot = RowCodec.dot(vector.baseAddress!, codes.baseAddress! + Int(row) * dimension, dimension)
+                    let score = Float(dot) * query.scale * scale
+                    if score + scale * query.rowSlack + query.querySlack >= minScore { scored.append((row, score)) }
+                }
+            }
+        }
+        scored.sort { $0.score > $1.score }
+        return scored.prefix(limit).map { IndexHit(id: ids.id(at: Int($0.row)), score: $0.score) }
+    }
+
+    /// The `keep` eligible rows nearest to `sketch` in Hamming distance (ties broken by row order).
+    private mutating func nearest(_ sketch: [UInt64], group: UInt64, nowMillis: Int64, keep: Int) -> [Int32] {
+        let rows = count
+        if distances.count < rows { distances = [UInt8](repeating: 0, count: groups.capacity) }
+        var histogram = [Int](repeating: 0, count: 256)
+        var eligible = 0
+        groups.withUnsafeBufferPointer { groups in
+            expiries.withUnsafeBufferPointer { expiries in
+                sketches.withUnsafeBufferPointer { sketches in
+                    sketch.withUnsafeBufferPointer { probe in
+                        distances.withUnsafeMutableBufferPointer { distances in
+                            histogram.withUnsafeMutableBufferPointer { histogram in
+                                for row in 0..<rows {
+                                    guard groups[row] == group, expiries[row] > nowMillis else {
+                                        distances[row] = 255
+                                        continue
+                                    }
+                                    let distance = min(
+                                        254,
+                                        RowCodec.distance(
+                                            probe.baseAddress!,
+                                            sketches.baseAddress! + row * RowCodec.sketchWords
+                                        )
+                                    )
+                                    distances[row] = UInt8(distance)
+                                    histogram[distance] += 1
+                                    eligible += 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // The cut: every row nearer than `threshold`, and rows at `threshold` until `keep` are taken.
+        var threshold = 0
+        var below = 0
+        while threshold < 255, below + histogram[threshold] < min(keep, eligible) {
+            below += histogram[threshold]
+            threshold += 1
+        }
+        var atThreshold = min(keep, eligible) - below
+        var chosen: [Int32] = []
+        chosen.reserveCapacity(min(keep, eligible))
+        distances.withUnsafeBufferPointer { distances in
+            for row in 0..<rows {
+                if chosen.count == keep { break }
+                let distance = Int(distances[row])
+                if distance < threshold {
+                    chosen.append(Int32(row))
+                } else if distance == threshold, atThreshold > 0 {
+                    chosen.append(Int32(row))
+                    atThreshold -= 1
+                }
+            }
+        }
+        return chosen
+    }
+}
+
+extension Array {
+    /// A copy with capacity for its elements only (`Array(self)` would share the oversized buffer).
+    func compacted() -> [Element] {
+        var copy: [Element] = []
+        copy.reserveCapacity(count)
+        copy.append(contentsOf: self)
+        return copy
+    }
+}
