@@ -175,9 +175,18 @@ struct JudgeServer {
         )
     }
 
+    /// For answers that must arrive: the suite runs beside CPU-heavy tests on slow machines, where the
+    /// default 2 s can pass before the in-process judge is scheduled.
+    static let patient = Duration.seconds(60)
+
     @Test func aJudgeThatSaysDuplicateIsBelievedAndSeesBothCalls() async throws {
         try await JudgeServer.with(.answer(#"{"decision": "duplicate", "reason": "same greeting"}"#)) { url, received in
-            let judgement = await HTTPVerifier(url: url).verify(proposed, against: candidate, score: 0.87)
+            let judgement = await HTTPVerifier(url: url, timeout: Self.patient)
+                .verify(
+                    proposed,
+                    against: candidate,
+                    score: 0.87
+                )
             #expect(judgement == Judgement(.duplicate, "same greeting"))
             let body = try JSONParser().parse(try #require(received.bodies.withLock { $0.first }))
             #expect(body["tool"] == "send_email")
@@ -188,12 +197,14 @@ struct JudgeServer {
 
     @Test func aBooleanAnswerWorksToo() async throws {
         try await JudgeServer.with(.answer(#"{"duplicate": false}"#)) { url, _ in
-            #expect(await HTTPVerifier(url: url).verify(proposed, against: candidate, score: 0.87).answer == .distinct)
+            let verifier = HTTPVerifier(url: url, timeout: Self.patient)
+            #expect(await verifier.verify(proposed, against: candidate, score: 0.87).answer == .distinct)
         }
     }
 
     @Test func slowErrorOrGarbageAnswersAreUnsure() async throws {
-        try await JudgeServer.with(.delay(.seconds(2), #"{"decision": "duplicate"}"#)) { url, _ in
+        // The judge answers long after the 300 ms timeout, so even a slow machine sees the timeout cut in.
+        try await JudgeServer.with(.delay(.seconds(6), #"{"decision": "duplicate"}"#)) { url, _ in
             let start = ContinuousClock.now
             let judgement = await HTTPVerifier(url: url, timeout: .milliseconds(300))
                 .verify(
@@ -202,7 +213,7 @@ struct JudgeServer {
                     score: 0.87
                 )
             #expect(judgement.answer == .unsure)
-            #expect(ContinuousClock.now - start < .seconds(2))
+            #expect(ContinuousClock.now - start < .seconds(6))
         }
         try await JudgeServer.with(.status(500)) { url, _ in
             #expect(await HTTPVerifier(url: url).verify(proposed, against: candidate, score: 0.87).answer == .unsure)
