@@ -163,10 +163,11 @@ import FoundationNetworking
         let directory = try #require(started.firstMatch(of: /DEDUP_TEST_POSTGRES_DIR=(\S+)/)?.1)
         let environment = ["DEDUP_TEST_POSTGRES_DIR": String(directory)]
         defer { _ = try? Self.cluster("stop", environment: environment) }
-        // Requests give up on the database after 1 s, so the outage shows as quick 503s.
+        // Requests give up on the database after 1 s, so the outage shows as quick 503s. Leases outlast the
+        // test even on a slow machine: an expired lease would rightly grant a retry `new` (a takeover).
         let files = try TemporaryDirectory()
         let config = files.path("dedup.json")
-        try Data(#"{"request_timeout_ms": 1000}"#.utf8).write(to: URL(fileURLWithPath: config))
+        try Data(#"{"request_timeout_ms": 1000, "lease_seconds": 3600}"#.utf8).write(to: URL(fileURLWithPath: config))
         let replica = try ReplicaTests.Replica(database: String(url), keys: "outage:key-outage", config: config)
         defer { replica.stop() }
 
