@@ -84,9 +84,13 @@ package struct SyntheticCalls {
 
     /// Writes `count` completed calls straight into `store` (one transaction, no funnel), as a ledger
     /// with that many recent calls would hold them. Claiming them one by one would cost O(n²) searches.
-    package func seed(_ store: SQLiteStore, count: Int, embedder: any Embedder) async throws {
+    /// Returns their index rows with the Float32 embeddings (for an exact index to compare against).
+    @discardableResult
+    package func seed(_ store: SQLiteStore, count: Int, embedder: any Embedder) async throws -> [IndexRow] {
         let normalizer = Normalizer()
         let now = Date()
+        var rows: [IndexRow] = []
+        rows.reserveCapacity(count)
         try await store.withWriteTransaction { transaction in
             for index in 0..<count {
                 let call = self.call(index)
@@ -115,7 +119,16 @@ package struct SyntheticCalls {
                     modelID: embedder.modelID
                 )
                 try transaction.insert(record)
+                rows.append(
+                    IndexRow(
+                        id: record.id,
+                        group: record.signature.identityGroup,
+                        vector: record.embedding,
+                        expiresAtMillis: record.expiresAt.millis
+                    )
+                )
             }
         }
+        return rows
     }
 }

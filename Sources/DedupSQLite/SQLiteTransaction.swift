@@ -44,14 +44,24 @@ public struct SQLiteTransaction: LedgerTransaction {
     }
 
     private static let insertSQL = """
-        INSERT INTO calls (\(Self.columns), change_seq)
-        VALUES (\(Array(repeating: "?", count: CallRow.columns.count).joined(separator: ", ")), \(changeSequence))
+        INSERT INTO calls (\(Self.columns), index_code, change_seq)
+        VALUES (\(Array(repeating: "?", count: CallRow.columns.count + 1).joined(separator: ", ")), \(changeSequence))
         """
 
     /// Inserts a record; a taken idempotency key is a ``DedupError/conflict(_:)``.
     public func insert(_ record: CallRecord) throws {
         try nextChange()
-        try connection.query(Self.insertSQL, CallRow.values(of: record).map(SQLiteValue.init))
+        try connection.query(
+            Self.insertSQL,
+            CallRow.values(of: record).map(SQLiteValue.init) + [Self.indexCode(of: record)]
+        )
+    }
+
+    /// The `index_code` column: the record's ``IndexCode``, which partition loads read from the covering
+    /// index `calls_partition_codes` instead of the embedding; an empty blob for exact-only records (no
+    /// index row). NULL marks a row written before schema version 6, loaded from its embedding.
+    private static func indexCode(of record: CallRecord) -> SQLiteValue {
+        .blob(IndexCode(encoding: record.embedding)?.bytes ?? [])
     }
 
     /// The number ``nextChange()`` handed out.
@@ -85,11 +95,13 @@ public struct SQLiteTransaction: LedgerTransaction {
         return false
     }
 
-    /// The distinct versions of live records.
+    static let liveVersionsSQL = "SELECT DISTINCT tool, key_version, model_id FROM calls WHERE expires_at > ?"
+
+    /// The distinct versions of live records (an index scan of `calls_versions`).
     public func liveVersions(nowMillis: Int64) throws -> [RecordVersion] {
         var versions: [RecordVersion] = []
         try connection.query(
-            "SELECT DISTINCT tool, key_version, model_id FROM calls WHERE expires_at > ?",
+            Self.liveVersionsSQL,
             [.integer(nowMillis)]
         ) { row in
             versions.append(
@@ -119,10 +131,11 @@ public struct SQLiteTransaction: LedgerTransaction {
     public func rekey(_ record: CallRecord) throws {
         try connection.query(
             """
-            UPDATE calls SET \(CallRow.keyColumns.map { "\($0.name) = ?" }.joined(separator: ", "))
+            UPDATE calls SET \(CallRow.keyColumns.map { "\($0.name) = ?" }.joined(separator: ", ")), index_code = ?
             WHERE id = ? AND tenant = ?
             """,
-            CallRow.keyValues(of: record).map(SQLiteValue.init) + [.text(record.id), .text(record.tenant)]
+            CallRow.keyValues(of: record).map(SQLiteValue.init)
+                + [Self.indexCode(of: record), .text(record.id), .text(record.tenant)]
         )
     }
 
@@ -213,37 +226,49 @@ public struct SQLiteTransaction: LedgerTransaction {
         return (removed, events)
     }
 
-    /// Index rows of one partition changed after `sequence`, by the partition's own index.
+    static let indexRowsSQL = """
+        SELECT change_seq, id, identity_group, expires_at, index_code, seq FROM calls
+        WHERE tenant = ? AND scope = ? AND tool = ? AND change_seq > ? ORDER BY change_seq
+        """
+
+    /// Index rows of one partition changed after `sequence`, read from the covering index
+    /// `calls_partition_codes` (change sequence, id, group, expiry and ``IndexCode``): about 370 bytes a row
+    /// in index order, where the embeddings are 1 KiB each, scattered over the table's overflow pages.
+    /// Rows written before schema version 6 have no code; their embeddings are read by row, after.
     public func indexRows(in partition: PartitionKey, after sequence: Int64, nowMillis: Int64) throws -> (
         rows: [IndexRow], last: Int64
     ) {
         var rows: [IndexRow] = []
+        var uncoded: [(seq: Int64, row: Int)] = []
         var last = sequence
         try connection.query(
-            """
-            SELECT change_seq, id, identity_group, embedding, expires_at FROM calls
-            WHERE tenant = ? AND scope = ? AND tool = ? AND change_seq > ? ORDER BY change_seq
-            """,
+            Self.indexRowsSQL,
             [.text(partition.tenant), .text(partition.scope), .text(partition.tool), .integer(sequence)]
         ) { row in
             last = max(last, row.integer(0))
-            if let indexRow = Self.indexRow(row, nowMillis: nowMillis) { rows.append(indexRow) }
+            let expires = row.integer(3)
+            guard expires > nowMillis else { return }
+            let stored = row.isNull(4) ? nil : row.blob(4)
+            // An empty code is an exact-only record: no index row.
+            if let stored, stored.isEmpty { return }
+            let code = stored.flatMap(IndexCode.init(bytes:))
+            if code == nil { uncoded.append((row.integer(5), rows.count)) }
+            rows.append(
+                IndexRow(
+                    id: row.text(1) ?? "",
+                    group: UInt64(bitPattern: row.integer(2)),
+                    vector: [],
+                    expiresAtMillis: expires,
+                    code: code
+                )
+            )
         }
-        return (rows, last)
-    }
-
-    /// Columns `change_seq, id, identity_group, embedding, expires_at` as an index row; `nil` when expired or
-    /// without an embedding (exact-only records).
-    private static func indexRow(_ row: SQLiteRow, nowMillis: Int64) -> IndexRow? {
-        let expires = row.integer(4)
-        let bytes = row.blob(3)
-        guard expires > nowMillis, !bytes.isEmpty else { return nil }
-        return IndexRow(
-            id: row.text(1) ?? "",
-            group: UInt64(bitPattern: row.integer(2)),
-            vector: CallRow.floats(from: bytes),
-            expiresAtMillis: expires
-        )
+        for (seq, position) in uncoded {
+            try connection.query("SELECT embedding FROM calls WHERE seq = ?", [.integer(seq)]) { row in
+                rows[position].vector = CallRow.floats(from: row.blob(0))
+            }
+        }
+        return (rows.filter { $0.code != nil || !$0.vector.isEmpty }, last)
     }
 
     private func first(_ sql: String, _ bindings: [SQLiteValue]) throws -> CallRecord? {

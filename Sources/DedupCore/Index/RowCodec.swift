@@ -46,51 +46,93 @@ struct RowCodec: Sendable {
         self.signs = signs
     }
 
+    /// The codec of `dimension`: one shared instance for the embedders' 256, a new one for other lengths.
+    static func shared(dimension: Int) -> RowCodec {
+        dimension == standard.dimension ? standard : RowCodec(dimension: dimension)
+    }
+
+    private static let standard = RowCodec(dimension: 256)
+
     /// The sign sketch of `vector` (``sketchWords`` words).
     func sketch(_ vector: [Float]) -> [UInt64] {
         var words = [UInt64](repeating: 0, count: Self.sketchWords)
-        var buffer = [Float](repeating: 0, count: width)
-        var bit = 0
-        for rotation in 0..<rotations {
-            let base = rotation * 2 * width
-            for index in 0..<width { buffer[index] = index < vector.count ? vector[index] * signs[base + index] : 0 }
-            Self.hadamard(&buffer)
-            for index in 0..<width { buffer[index] *= signs[base + width + index] }
-            Self.hadamard(&buffer)
-            for index in 0..<width where bit < Self.sketchBits {
-                if buffer[index] > 0 { words[bit >> 6] |= 1 << UInt64(bit & 63) }
-                bit += 1
-            }
+        words.withUnsafeMutableBufferPointer { words in
+            vector.withUnsafeBufferPointer { vector in sketch(vector, into: words.baseAddress!) }
         }
         return words
     }
 
-    /// The Int8 code of `vector` and its scale: component ≈ scale × code, each off by at most scale / 2.
-    func quantise(_ vector: [Float]) -> (codes: [Int8], scale: Float) {
+    /// Writes the sketch of `vector` into `words` (``sketchWords`` words, zeroed by the caller).
+    private func sketch(_ vector: UnsafeBufferPointer<Float>, into words: UnsafeMutablePointer<UInt64>) {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { buffer in
+            signs.withUnsafeBufferPointer { signs in
+                var bit = 0
+                let used = min(vector.count, width)
+                for rotation in 0..<rotations {
+                    let base = rotation * 2 * width
+                    for index in 0..<used { buffer[index] = vector[index] * signs[base + index] }
+                    for index in used..<width { buffer[index] = 0 }
+                    Self.hadamard(buffer)
+                    for index in 0..<width { buffer[index] *= signs[base + width + index] }
+                    Self.hadamard(buffer)
+                    for index in 0..<width where bit < Self.sketchBits {
+                        if buffer[index] > 0 { words[bit >> 6] |= 1 << UInt64(bit & 63) }
+                        bit += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// The ``IndexCode`` of `vector`: its sketch, and its Int8 code with one scale (component ≈ scale ×
+    /// code, each off by at most scale / 2).
+    func encode(_ vector: [Float]) -> IndexCode {
+        let header = IndexCode.headerBytes
+        let length = header + Self.sketchBytes + vector.count
         let largest = vector.reduce(Float(0)) { max($0, abs($1)) }
-        guard largest > 0, largest.isFinite else { return ([Int8](repeating: 0, count: vector.count), 0) }
-        let scale = largest / 127
-        let codes = vector.map { Int8(max(-127, min(127, ($0 / scale).rounded()))) }
-        return (codes, scale)
+        let scale: Float = largest > 0 && largest.isFinite ? largest / 127 : 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: length) { bytes, initialized in
+            bytes.initialize(repeating: 0)
+            bytes[0] = IndexCode.formatVersion
+            bytes[1] = UInt8(truncatingIfNeeded: vector.count)
+            bytes[2] = UInt8(truncatingIfNeeded: vector.count >> 8)
+            let bits = scale.bitPattern
+            for byte in 0..<4 { bytes[3 + byte] = UInt8(truncatingIfNeeded: bits >> UInt32(8 * byte)) }
+            var words = [UInt64](repeating: 0, count: Self.sketchWords)
+            words.withUnsafeMutableBufferPointer { words in
+                vector.withUnsafeBufferPointer { vector in sketch(vector, into: words.baseAddress!) }
+            }
+            for (index, word) in words.enumerated() {
+                for byte in 0..<8 {
+                    bytes[header + index * 8 + byte] = UInt8(truncatingIfNeeded: word >> UInt64(8 * byte))
+                }
+            }
+            if scale > 0 {
+                let codes = header + Self.sketchBytes
+                for (index, value) in vector.enumerated() {
+                    bytes[codes + index] = UInt8(bitPattern: Int8(max(-127, min(127, (value / scale).rounded()))))
+                }
+            }
+            initialized = length
+        }
+        return IndexCode(validBytes: bytes)
     }
 
     /// The unnormalised fast Walsh–Hadamard transform, in place; `buffer.count` is a power of two.
-    private static func hadamard(_ buffer: inout [Float]) {
-        buffer.withUnsafeMutableBufferPointer { values in
-            var half = 1
-            while half < values.count {
-                var start = 0
-                while start < values.count {
-                    for index in start..<(start + half) {
-                        let left = values[index]
-                        let right = values[index + half]
-                        values[index] = left + right
-                        values[index + half] = left - right
-                    }
-                    start += 2 * half
+    private static func hadamard(_ values: UnsafeMutableBufferPointer<Float>) {
+        var half = 1
+        while half < values.count {
+            var start = 0
+            while start < values.count {
+                for index in start..<(start + half) {
+                    let left = values[index]
+                    let right = values[index + half]
+                    values[index] = left + right
+                    values[index + half] = left - right
                 }
-                half *= 2
+                start += 2 * half
             }
+            half *= 2
         }
     }
 }

@@ -1,10 +1,3 @@
-/// A row as the slab stores it, computed before the slab's lock is taken.
-struct EncodedRow: Sendable {
-    var sketch: [UInt64]
-    var codes: [Int8]
-    var scale: Float
-}
-
 /// A query as the slab scans it: its sketch, its Int16 code (an integer dot product with Int8 rows
 /// vectorises; a Float one does not without reassociation) and what bounds the error of a score.
 struct SlabQuery: Sendable {
@@ -58,24 +51,27 @@ struct Slab {
             + scales.capacity * 4 + distances.capacity
     }
 
-    /// Adds or replaces the row of `id`; returns whether it was new.
-    mutating func upsert(id: String, group: UInt64, expiresAtMillis: Int64, _ row: EncodedRow) -> Bool {
+    /// Adds or replaces the row of `id` (its code is of this slab's dimension); returns whether it was new.
+    mutating func upsert(id: String, group: UInt64, expiresAtMillis: Int64, _ code: IndexCode) -> Bool {
+        let words = RowCodec.sketchWords
         if let existing = ids.row(of: id) {
             groups[existing] = group
             expiries[existing] = expiresAtMillis
-            for word in 0..<RowCodec.sketchWords { sketches[existing * RowCodec.sketchWords + word] = row.sketch[word] }
-            codes.withUnsafeMutableBufferPointer { all in
-                for index in 0..<dimension { all[existing * dimension + index] = row.codes[index] }
+            for word in 0..<words { sketches[existing * words + word] = code.sketchWord(word) }
+            code.withCodes { row in
+                codes.withUnsafeMutableBufferPointer { all in
+                    for index in 0..<dimension { all[existing * dimension + index] = row[index] }
+                }
             }
-            scales[existing] = row.scale
+            scales[existing] = code.scale
             return false
         }
         _ = ids.append(id)
         groups.append(group)
         expiries.append(expiresAtMillis)
-        sketches.append(contentsOf: row.sketch)
-        codes.append(contentsOf: row.codes)
-        scales.append(row.scale)
+        for word in 0..<words { sketches.append(code.sketchWord(word)) }
+        code.withCodes { codes.append(contentsOf: $0) }
+        scales.append(code.scale)
         return true
     }
 

@@ -44,11 +44,20 @@ public final class SlabVectorIndex: VectorIndex {
         self.codec = RowCodec(dimension: dimension)
     }
 
-    /// Adds or replaces a row; vectors of the wrong length are ignored (they come from another model).
+    /// Adds or replaces a row, from its stored ``IndexRow/code`` when it has one of this dimension, else
+    /// from its vector; rows of another length are ignored (they come from another model).
     public func upsert(_ row: IndexRow, in partition: PartitionKey) {
-        guard row.vector.count == dimension else { return }
-        let (codes, scale) = codec.quantise(row.vector)
-        let encoded = EncodedRow(sketch: codec.sketch(row.vector), codes: codes, scale: scale)
+        upsert(contentsOf: [row], in: partition)
+    }
+
+    /// Adds or replaces rows of one partition under one take of its lock — how a partition loads.
+    public func upsert(contentsOf rows: [IndexRow], in partition: PartitionKey) {
+        let encoded = rows.compactMap { row -> (row: IndexRow, code: IndexCode)? in
+            if let code = row.code, code.dimension == dimension { return (row, code) }
+            guard row.vector.count == dimension else { return nil }
+            return (row, codec.encode(row.vector))
+        }
+        guard !encoded.isEmpty else { return }
         while true {
             let slab = slabs.withLock { map in
                 if let slab = map[partition] { return slab }
@@ -58,11 +67,17 @@ public final class SlabVectorIndex: VectorIndex {
             }
             let landed = slab.state.withLock { state -> Bool in
                 guard !state.retired else { return false }
-                if state.slab.upsert(id: row.id, group: row.group, expiresAtMillis: row.expiresAtMillis, encoded) {
-                    rows.add(1, ordering: .relaxed)
+                var added = 0
+                var earliest = Int64.max
+                for (row, code) in encoded {
+                    if state.slab.upsert(id: row.id, group: row.group, expiresAtMillis: row.expiresAtMillis, code) {
+                        added += 1
+                    }
+                    earliest = min(earliest, row.expiresAtMillis)
                 }
-                // Under the slab lock, as pruning's reset is, so the bound never skips this row.
-                slab.lowerEarliestExpiry(to: row.expiresAtMillis)
+                self.rows.add(added, ordering: .relaxed)
+                // Under the slab lock, as pruning's reset is, so the bound never skips these rows.
+                slab.lowerEarliestExpiry(to: earliest)
                 return true
             }
             if landed { return }

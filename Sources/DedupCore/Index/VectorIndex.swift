@@ -8,13 +8,17 @@ public struct IndexRow: Sendable, Hashable {
     public var vector: [Float]
     /// When the row leaves the window, in milliseconds since 1970.
     public var expiresAtMillis: Int64
+    /// The row's compact form as the store keeps it, when it does; then `vector` may be empty, and an index
+    /// that needs the Float32 vector (``BLASVectorIndex``) skips the row.
+    public var code: IndexCode?
 
     /// A row.
-    public init(id: String, group: UInt64, vector: [Float], expiresAtMillis: Int64) {
+    public init(id: String, group: UInt64, vector: [Float], expiresAtMillis: Int64, code: IndexCode? = nil) {
         self.id = id
         self.group = group
         self.vector = vector
         self.expiresAtMillis = expiresAtMillis
+        self.code = code
     }
 }
 
@@ -39,6 +43,8 @@ public struct IndexHit: Sendable, Hashable {
 public protocol VectorIndex: Sendable {
     /// Adds or replaces the row with `row.id` in `partition`.
     func upsert(_ row: IndexRow, in partition: PartitionKey)
+    /// Adds or replaces many rows of `partition`: how a partition loads.
+    func upsert(contentsOf rows: [IndexRow], in partition: PartitionKey)
     /// Removes the row with `id` from `partition`, if present.
     func remove(id: String, from partition: PartitionKey)
     /// The best `limit` rows of `partition` in the query's identity `group` with score ≥ `minScore`,
@@ -63,4 +69,11 @@ public protocol VectorIndex: Sendable {
     var bytesPerRow: Int { get }
     /// Total rows over all partitions.
     var count: Int { get }
+}
+
+extension VectorIndex {
+    /// One ``upsert(_:in:)`` per row.
+    public func upsert(contentsOf rows: [IndexRow], in partition: PartitionKey) {
+        for row in rows { upsert(row, in: partition) }
+    }
 }

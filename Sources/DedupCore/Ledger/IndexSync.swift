@@ -43,7 +43,7 @@ final class IndexSync: Sendable {
     ) async throws -> Int64 {
         let after = residency.sequence(of: partition)
         let (rows, last) = try await transaction.indexRows(in: partition, after: after, nowMillis: nowMillis)
-        for row in rows { index.upsert(row, in: partition) }
+        index.upsert(contentsOf: rows, in: partition)
         return last
     }
 
