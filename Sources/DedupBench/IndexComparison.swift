@@ -29,9 +29,14 @@ struct IndexComparison {
         var share: Double { exactMatches == 0 ? 1 : Double(found) / Double(exactMatches) }
         var shareByID: Double { exactMatches == 0 ? 1 : Double(foundByID) / Double(exactMatches) }
 
-        mutating func add(truth: [IndexHit], returned: [IndexHit], exactScore: (String) -> Float) {
-            let ids = Set(returned.map(\.id))
-            let scores = returned.map { exactScore($0.id) }.sorted(by: >)
+        /// Adds one search: `returned` is what the quantised index returned (up to twice `truth.count`
+        /// with its uncertain places), ranked here by exact score and cut to the funnel's `limit`, as the
+        /// funnel does.
+        mutating func add(truth: [IndexHit], returned: [IndexHit], limit: Int, exactScore: (String) -> Float) {
+            let best = returned.map { (id: $0.id, score: exactScore($0.id)) }.sorted { $0.score > $1.score }
+                .prefix(limit)
+            let ids = Set(best.map(\.id))
+            let scores = best.map(\.score)
             exactMatches += truth.count
             foundByID += truth.filter { ids.contains($0.id) }.count
             found +=
@@ -82,42 +87,32 @@ struct IndexComparison {
         }
         var truths: [[IndexHit]] = []
         for probe in probes {
-            var start = ContinuousClock.now
-            let approximate = slab.search(
-                probe,
-                in: partition,
-                group: group,
-                limit: limit,
-                minScore: floor,
-                nowMillis: 0
-            )
-            figures.slabSearch.append((ContinuousClock.now - start).seconds * 1e6)
-            start = ContinuousClock.now
-            let truth = exact.search(probe, in: partition, group: group, limit: limit, minScore: floor, nowMillis: 0)
-            figures.exactSearch.append((ContinuousClock.now - start).seconds * 1e6)
+            let (approximate, micros) = timedSearch(slab, probe)
+            figures.slabSearch.append(micros)
+            let (truth, exactMicros) = timedSearch(exact, probe)
+            figures.exactSearch.append(exactMicros)
             truths.append(truth)
-            figures.recall.add(truth: truth, returned: approximate) { score(probe, $0) }
+            figures.recall.add(truth: truth, returned: approximate, limit: limit) { score(probe, $0) }
         }
         for rescore in sweep {
             let other = SlabVectorIndex(dimension: slab.dimension, rescore: rescore)
-            for row in rows { other.upsert(row, in: partition) }
+            other.upsert(contentsOf: rows, in: partition)
             var point = SweepPoint(rescore: rescore)
             for (probe, truth) in zip(probes, truths) {
-                let start = ContinuousClock.now
-                let approximate = other.search(
-                    probe,
-                    in: partition,
-                    group: group,
-                    limit: limit,
-                    minScore: floor,
-                    nowMillis: 0
-                )
-                point.search.append((ContinuousClock.now - start).seconds * 1e6)
-                point.recall.add(truth: truth, returned: approximate) { score(probe, $0) }
+                let (approximate, micros) = timedSearch(other, probe)
+                point.search.append(micros)
+                point.recall.add(truth: truth, returned: approximate, limit: limit) { score(probe, $0) }
             }
             figures.sweep.append(point)
         }
         return figures
+    }
+
+    /// One search of `index` as the funnel makes it, and how long it took in microseconds.
+    private func timedSearch(_ index: some VectorIndex, _ probe: [Float]) -> ([IndexHit], Double) {
+        let start = ContinuousClock.now
+        let hits = index.search(probe, in: partition, group: group, limit: limit, minScore: floor, nowMillis: 0)
+        return (hits, (ContinuousClock.now - start).seconds * 1e6)
     }
 
     /// How far apart two exact scores may be for a swap of their places to count as a tie.

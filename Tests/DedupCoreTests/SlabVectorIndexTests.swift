@@ -132,7 +132,8 @@ import Testing
         let hits = slab.search(query, in: partition, group: 1, limit: 1, minScore: 0.5, nowMillis: 50)
         #expect(hits.map(\.id) == ["match"])
         #expect(abs((hits.first?.score ?? 0) - 0.7) < 0.01)
-        #expect(slab.search(query, in: partition, group: 2, limit: 3, minScore: 0.99, nowMillis: 50).count == 3)
+        // 20 000 tied rows: 3 hits, and 3 more whose place is as good (uncertain places, at most `limit`).
+        #expect(slab.search(query, in: partition, group: 2, limit: 3, minScore: 0.99, nowMillis: 50).count == 6)
     }
 
     /// A row whose exact score is just above the floor is kept even if Int8 rounding puts it just below:
@@ -153,6 +154,72 @@ import Testing
         let hits = indexes.slab.search(query, in: partition, group: 1, limit: 200, minScore: floor, nowMillis: 0)
         #expect(!truth.isEmpty)
         #expect(Set(truth.map(\.id)).isSubset(of: Set(hits.map(\.id))))
+    }
+
+    /// Rows 0.0005 apart — about one standard deviation of the Int8 rounding of a score difference — swap
+    /// places in the quantised ranking, so the first `limit` hits often miss one of the exact best `limit`.
+    /// The rows whose place is uncertain come after them (at most `limit`), and ranked by exact score, the
+    /// hits hold the exact best `limit` every time.
+    @Test func uncertainPlacesComeBackSoExactRankingFindsTheExactBest() {
+        var generator = SeededGenerator(seed: 33)
+        let slab = SlabVectorIndex(dimension: dimension)
+        let limit = 8
+        var queries: [[Float]] = []
+        var vectors: [String: [Float]] = [:]
+        for group in 0..<60 {
+            let query = random(&generator)
+            queries.append(query)
+            for row in 0..<40 {
+                let vector = near(query, cosine: 0.9 + 0.0005 * Float(row), &generator)
+                vectors["g\(group)-\(row)"] = vector
+                let indexRow = IndexRow(
+                    id: "g\(group)-\(row)",
+                    group: UInt64(group),
+                    vector: vector,
+                    expiresAtMillis: 9
+                )
+                slab.upsert(indexRow, in: partition)
+            }
+        }
+        var missedByTheFirstLimit = 0
+        for (group, query) in queries.enumerated() {
+            let best = Set((32..<40).map { "g\(group)-\($0)" })
+            let hits = slab.search(
+                query,
+                in: partition,
+                group: UInt64(group),
+                limit: limit,
+                minScore: 0.5,
+                nowMillis: 0
+            )
+            #expect(hits.count <= 2 * limit)
+            if !best.isSubset(of: Set(hits.prefix(limit).map(\.id))) { missedByTheFirstLimit += 1 }
+            let exact = hits.map { hit in
+                (id: hit.id, score: zip(query, vectors[hit.id] ?? []).reduce(Float(0)) { $0 + $1.0 * $1.1 })
+            }
+            let ranked = Set(exact.sorted { $0.score > $1.score }.prefix(limit).map(\.id))
+            #expect(ranked == best, "group \(group): \(hits.map(\.id))")
+        }
+        // Without the uncertain places this test would fail: rounding does swap places here.
+        #expect(missedByTheFirstLimit > 5)
+    }
+
+    /// Well-separated scores leave no place uncertain: exactly `limit` hits.
+    @Test func separatedScoresReturnExactlyLimitHits() {
+        var generator = SeededGenerator(seed: 34)
+        let query = random(&generator)
+        let rows = (0..<20)
+            .map { row in
+                IndexRow(
+                    id: "s\(row)",
+                    group: 1,
+                    vector: near(query, cosine: 0.6 + 0.02 * Float(row), &generator),
+                    expiresAtMillis: 9
+                )
+            }
+        let slab = both(rows).slab
+        let hits = slab.search(query, in: partition, group: 1, limit: 4, minScore: 0.5, nowMillis: 0)
+        #expect(hits.map(\.id) == ["s19", "s18", "s17", "s16"])
     }
 
     @Test func removePartitionsFreesTheSlabAndCountsStayExact() {

@@ -90,13 +90,25 @@ struct Funnel: Sendable {
         // The proposed call's text fields, analysed once for every candidate's safety check.
         let proposedTexts = hits.isEmpty ? [:] : SafetyText.fields(of: call)
         var memo = ProposalMemo()
-        for hit in hits {
-            guard let record = try await transaction.record(id: hit.id, tenant: call.call.tenant),
-                record.partition == call.partition, record.expiresAt.millis > nowMillis,
-                record.signature.identity == call.signature.identity,
-                // The index's score may be approximate (quantised): decide on the exact cosine only.
-                let score = Cosine.exact(embedding, record.embedding), score >= floor
-            else { continue }
+        // More hits than candidates: an approximate index added rows whose place is uncertain, so read them
+        // all and keep the exact best. Otherwise read lazily, in the index's order, until one matches.
+        var ranked: [String: (record: CallRecord, score: Double)] = [:]
+        var order = hits
+        if hits.count > configuration.candidates {
+            var all: [(record: CallRecord, score: Double)] = []
+            for hit in hits {
+                if let candidate = try await candidate(hit, of: call, embedding, floor, transaction, nowMillis) {
+                    all.append(candidate)
+                }
+            }
+            let best = all.sorted { $0.score > $1.score }.prefix(configuration.candidates)
+            ranked = Dictionary(best.map { ($0.record.id, $0) }, uniquingKeysWith: { first, _ in first })
+            order = best.map { IndexHit(id: $0.record.id, score: Float($0.score)) }
+        }
+        for hit in order {
+            var found = ranked[hit.id]
+            if found == nil { found = try await candidate(hit, of: call, embedding, floor, transaction, nowMillis) }
+            guard let (record, score) = found else { continue }
             let diff = SafetyCheck.compare(proposedTexts, candidateTexts.fields(of: record.signature))
             guard diff.veto == nil else { continue }
             if score < borderlineThreshold {
@@ -146,6 +158,25 @@ struct Funnel: Sendable {
             borderline: sawBorderline,
             reason: sawBorderline ? "borderline candidates judged distinct or unsure" : "no earlier call matches"
         )
+    }
+
+    /// The stored call of `hit` and its exact cosine with the proposed call, when it is still a candidate:
+    /// live, of the call's partition and identity, at or above `floor`. The index's score may be approximate
+    /// (quantised), so the funnel decides on the exact cosine only.
+    private func candidate(
+        _ hit: IndexHit,
+        of call: NormalizedCall,
+        _ embedding: [Float],
+        _ floor: Double,
+        _ transaction: some LedgerTransaction,
+        _ nowMillis: Int64
+    ) async throws -> (record: CallRecord, score: Double)? {
+        guard let record = try await transaction.record(id: hit.id, tenant: call.call.tenant),
+            record.partition == call.partition, record.expiresAt.millis > nowMillis,
+            record.signature.identity == call.signature.identity,
+            let score = Cosine.exact(embedding, record.embedding), score >= floor
+        else { return nil }
+        return (record, score)
     }
 
     static func format(_ score: Double) -> String {

@@ -9,6 +9,10 @@ struct SlabQuery: Sendable {
     /// The most the query's own rounding moves any score: scale / 2 × ‖row‖₁, with ‖row‖₁ ≤ √d × 1.05
     /// for unit rows (their Int8 codes are within √d × scale / 2 of unit length).
     var querySlack: Float
+    /// ‖query‖₂ / √12: times a row's scale, the standard deviation of that row's rounding error in its score
+    /// (each component's rounding is spread evenly over ±scale / 2). The worst case (``rowSlack``) keeps
+    /// the floor safe; this typical size decides which places in the ranking are uncertain.
+    var rowDeviation: Float
 
     init(_ vector: [Float], codec: RowCodec) {
         sketch = codec.sketch(vector)
@@ -20,6 +24,7 @@ struct SlabQuery: Sendable {
         codes = vector.map { scale > 0 ? Int16(max(-top, min(top, ($0 / scale).rounded()))) : 0 }
         rowSlack = vector.reduce(0) { $0 + abs($1) } / 2
         querySlack = scale / 2 * Float(vector.count).squareRoot() * 1.05
+        rowDeviation = vector.reduce(0) { $0 + $1 * $1 }.squareRoot() / Float(12).squareRoot()
     }
 }
 
@@ -130,13 +135,21 @@ struct Slab {
         distances = []
     }
 
-    /// The best `limit` rows of `group` unexpired at `nowMillis` that may score ≥ `minScore`, best first.
+    /// The best `limit` rows of `group` unexpired at `nowMillis` that may score ≥ `minScore`, best first by
+    /// approximate score, then up to `limit` more whose place is uncertain: rows whose exact score may be
+    /// among the best `limit` given Int8 rounding.
     ///
     /// With more eligible rows than `rescore`, the sketch stage keeps the `rescore` nearest in Hamming
     /// distance, picked with a histogram of distances (0…254) rather than a sort; those, or all eligible
     /// rows when there are fewer, are rescored from their Int8 codes. A row is kept when its approximate
     /// score plus its worst-case rounding error (scale / 2 × ‖query‖₁) reaches `minScore`, so no row whose
     /// exact score reaches the floor is dropped by quantisation; the caller filters on exact scores.
+    ///
+    /// Rounding moves a score by about scale × ‖query‖₂ / √12, so two rows scoring within a few thousandths
+    /// may swap places: a row just past the `limit`-th can be exactly better than it. A row past the
+    /// `limit`-th is returned too when its score lies within ``uncertainty`` standard deviations of the
+    /// difference of the two rows' errors below the `limit`-th's (at most `limit` such rows), so a caller that
+    /// ranks the hits by exact score finds the exact best `limit` among them.
     mutating func search(
         _ query: SlabQuery,
         group: UInt64,
@@ -146,7 +159,7 @@ struct Slab {
         rescore: Int
     ) -> [IndexHit] {
         let rows = count
-        guard rows > 0 else { return [] }
+        guard rows > 0, limit > 0 else { return [] }
         let candidates: [Int32]
         if rows <= rescore {
             candidates = (0..<rows).compactMap { groups[$0] == group && expiries[$0] > nowMillis ? Int32($0) : nil }
@@ -167,8 +180,22 @@ struct Slab {
             }
         }
         scored.sort { $0.score > $1.score }
-        return scored.prefix(limit).map { IndexHit(id: ids.id(at: Int($0.row)), score: $0.score) }
+        var kept = Array(scored.prefix(limit))
+        if scored.count > limit, let last = kept.last {
+            let lastDeviation = scales[Int(last.row)] * query.rowDeviation
+            for next in scored[limit...].prefix(limit) {
+                let deviation = scales[Int(next.row)] * query.rowDeviation
+                let spread = (lastDeviation * lastDeviation + deviation * deviation).squareRoot()
+                guard next.score >= last.score - Self.uncertainty * spread - 2 * query.querySlack else { break }
+                kept.append(next)
+            }
+        }
+        return kept.map { IndexHit(id: ids.id(at: Int($0.row)), score: $0.score) }
     }
+
+    /// Standard deviations of rounding within which two places count as uncertain: a true swap beyond
+    /// four is rarer than one in 15,000 pairs.
+    static let uncertainty: Float = 4
 
     /// The `keep` eligible rows nearest to `sketch` in Hamming distance (ties broken by row order).
     private mutating func nearest(_ sketch: [UInt64], group: UInt64, nowMillis: Int64, keep: Int) -> [Int32] {

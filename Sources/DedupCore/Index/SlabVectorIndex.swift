@@ -10,8 +10,11 @@ import Synchronization
 ///
 /// Scores are approximate (Int8 rows, Int16 query: at most scale / 2 × ‖query‖₁ off, plus the query's
 /// own rounding); the index keeps every row that could reach `minScore` given that error, so callers
-/// must compute the exact score from the stored embedding and filter again — the funnel does. The sketch stage is the only place a true match can be
-/// lost: when more than `rescore` rows of the group lie nearer to the query in Hamming distance.
+/// must compute the exact score from the stored embedding and filter again — the funnel does. Rounding can
+/// also swap the places of rows scoring within a few thousandths, so a search returns up to `limit` more
+/// rows whose place is uncertain, and the funnel ranks them all by exact score before it keeps `limit`.
+/// The sketch stage is the only place a true match can be lost: when more than `rescore` rows of the group
+/// lie nearer to the query in Hamming distance.
 /// `dedup bench latency` reports how often that happens (`recall_vs_exact`).
 ///
 /// A row costs about 360 bytes: its code (`dimension` bytes), sketch (32), group and expiry (16), scale
@@ -92,7 +95,8 @@ public final class SlabVectorIndex: VectorIndex {
         }
     }
 
-    /// The best `limit` rows of the group; see the type's notes for what "best" may miss.
+    /// The best `limit` rows of the group by approximate score, then up to `limit` rows whose place among
+    /// them is uncertain; see the type's notes for what "best" may miss.
     public func search(
         _ query: [Float],
         in partition: PartitionKey,

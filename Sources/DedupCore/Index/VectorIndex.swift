@@ -49,6 +49,10 @@ public protocol VectorIndex: Sendable {
     func remove(id: String, from partition: PartitionKey)
     /// The best `limit` rows of `partition` in the query's identity `group` with score ≥ `minScore`,
     /// best first, ignoring rows expired at `nowMillis`.
+    ///
+    /// An index whose scores are approximate may return up to `2 × limit` rows: the best `limit` by its
+    /// own scores, and after them rows whose exact score may place them among the best `limit`. A caller
+    /// that needs the exact best `limit` ranks the hits by exact score (the funnel does).
     func search(
         _ query: [Float],
         in partition: PartitionKey,
