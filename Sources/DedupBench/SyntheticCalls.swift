@@ -17,6 +17,14 @@ package struct SyntheticCalls {
     package var scope = "session"
     /// How many recipients, and so identity groups, the calls spread over.
     package var recipients = 5000
+    /// How many scopes, and so partitions, the calls spread over: 1 keeps every call in ``scope``; more
+    /// puts call `i` in scope `"\(scope)-\(i % partitions)"`.
+    package var partitions = 1
+
+    /// The scope of call `index`.
+    private func scope(_ index: Int) -> String {
+        partitions > 1 ? "\(scope)-\(index % partitions)" : scope
+    }
 
     /// Calls made with `seed`.
     package init(seed: UInt64) {
@@ -51,7 +59,7 @@ package struct SyntheticCalls {
         let when = pick(Self.times, index, 3)
         return ToolCall(
             tenant: tenant,
-            scope: scope,
+            scope: scope(index),
             tool: "send_email",
             arguments: [
                 "to": .string("user\(index % recipients)@example.com"),
@@ -69,7 +77,7 @@ package struct SyntheticCalls {
         let when = pick(Self.times, index, 3)
         return ToolCall(
             tenant: tenant,
-            scope: scope,
+            scope: scope(index),
             tool: "send_email",
             arguments: [
                 "to": .string("User\(index % recipients)@Example.com"),
@@ -84,13 +92,19 @@ package struct SyntheticCalls {
 
     /// Writes `count` completed calls straight into `store` (one transaction, no funnel), as a ledger
     /// with that many recent calls would hold them. Claiming them one by one would cost O(n²) searches.
-    /// Returns their index rows with the Float32 embeddings (for an exact index to compare against).
+    /// Returns their index rows with the Float32 embeddings (for an exact index to compare against), unless
+    /// `returningRows` is false (a million rows of them are a gigabyte).
     @discardableResult
-    package func seed(_ store: SQLiteStore, count: Int, embedder: any Embedder) async throws -> [IndexRow] {
+    package func seed(
+        _ store: SQLiteStore,
+        count: Int,
+        embedder: any Embedder,
+        returningRows: Bool = true
+    ) async throws -> [IndexRow] {
         let normalizer = Normalizer()
         let now = Date()
         var rows: [IndexRow] = []
-        rows.reserveCapacity(count)
+        rows.reserveCapacity(returningRows ? count : 0)
         try await store.withWriteTransaction { transaction in
             for index in 0..<count {
                 let call = self.call(index)
@@ -119,6 +133,7 @@ package struct SyntheticCalls {
                     modelID: embedder.modelID
                 )
                 try transaction.insert(record)
+                guard returningRows else { continue }
                 rows.append(
                     IndexRow(
                         id: record.id,

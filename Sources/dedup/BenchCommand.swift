@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks: check latency against ledgers of many recent calls.",
-        subcommands: [LatencyBench.self, PairsBench.self]
+        subcommands: [LatencyBench.self, PairsBench.self, ResidencyBench.self]
     )
 }
 
@@ -49,6 +49,43 @@ struct LatencyBench: AsyncParsableCommand {
                 rescoreSweep: integers(rescoreSweep),
                 json: json,
                 out: out
+            )
+            .run()
+        }
+    }
+}
+
+/// `dedup bench residency`: the index's memory against its budget with many partitions
+/// (``DedupBench/ResidencyBenchmark`` does the work).
+struct ResidencyBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "residency",
+        abstract: "Measure RSS and index rows against the index memory budget with many live partitions."
+    )
+
+    @Option(name: .long, help: "Live rows seeded.")
+    var rows = 2_000_000
+
+    @Option(name: .long, help: "Partitions (scopes) the rows spread over.")
+    var partitions = 100_000
+
+    @Option(name: .long, help: "The index memory budget in MiB (index_memory_mb).")
+    var budgetMb = 64
+
+    @Option(name: .long, help: "Checks answered in random partitions.")
+    var checks = 20_000
+
+    @Flag(name: .long, help: "Print the report as JSON on stdout (progress goes to stderr).")
+    var json = false
+
+    func run() async throws {
+        try await reportingErrors {
+            try await ResidencyBenchmark(
+                rows: rows,
+                partitions: partitions,
+                budgetMB: budgetMb,
+                checks: checks,
+                json: json
             )
             .run()
         }

@@ -18,10 +18,10 @@ public struct LedgerConfiguration: Sendable {
     public var verifier: any Verifier
     /// The current time; tests and `dedup replay` substitute their own clock.
     public var clock: @Sendable () -> Date
-    /// How many bytes of rows the in-memory vector index may hold (default 512 MiB, about half a million
-    /// rows of the bundled 256-dimension embedder). Partitions load on first use; past the budget the least
-    /// recently used are dropped and load again when next used, so memory stays bounded however many
-    /// partitions the store holds, at the price of a reload for a partition that comes back.
+    /// How many bytes of rows the in-memory vector index may hold (default 512 MiB, about 1.4 million rows
+    /// of the bundled 256-dimension embedder at ~363 bytes a row). Partitions load on first use; past the
+    /// budget the least recently used are dropped and load again when next used, so memory stays bounded
+    /// however many partitions the store holds, at the price of a reload for a partition that comes back.
     public var indexMemoryBytes: Int
     /// Where the ledger reports what it does on its own (re-keying records on open); the caller's logger,
     /// by default one that discards everything.
