@@ -134,14 +134,7 @@ package struct SyntheticCalls {
                 )
                 try transaction.insert(record)
                 guard returningRows else { continue }
-                rows.append(
-                    IndexRow(
-                        id: record.id,
-                        group: record.signature.identityGroup,
-                        vector: record.embedding,
-                        expiresAtMillis: record.expiresAt.millis
-                    )
-                )
+                rows.append(IndexRow(record: record))
             }
         }
         return rows

@@ -20,6 +20,16 @@ public struct IndexRow: Sendable, Hashable {
         self.expiresAtMillis = expiresAtMillis
         self.code = code
     }
+
+    /// The row of a stored call: its id, identity group, embedding and expiry.
+    public init(record: CallRecord) {
+        self.init(
+            id: record.id,
+            group: record.signature.identityGroup,
+            vector: record.embedding,
+            expiresAtMillis: record.expiresAt.millis
+        )
+    }
 }
 
 /// A search hit: a call id and its cosine with the query.

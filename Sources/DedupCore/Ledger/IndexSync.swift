@@ -79,12 +79,6 @@ final class IndexSync: Sendable {
     /// Puts `record`'s row into the index (exact-only records have no embedding and no row).
     private func upsert(_ record: CallRecord) {
         guard !record.embedding.isEmpty else { return }
-        let row = IndexRow(
-            id: record.id,
-            group: record.signature.identityGroup,
-            vector: record.embedding,
-            expiresAtMillis: record.expiresAt.millis
-        )
-        index.upsert(row, in: record.partition)
+        index.upsert(IndexRow(record: record), in: record.partition)
     }
 }

@@ -300,14 +300,7 @@ public final class MemoryLedgerTransaction: LedgerTransaction {
             guard let id = store.state.idsBySequence[next], let record = store.state.records[id],
                 record.partition == partition, !record.embedding.isEmpty, record.expiresAt.millis > nowMillis
             else { continue }
-            rows.append(
-                IndexRow(
-                    id: record.id,
-                    group: record.signature.identityGroup,
-                    vector: record.embedding,
-                    expiresAtMillis: record.expiresAt.millis
-                )
-            )
+            rows.append(IndexRow(record: record))
         }
         return (rows, last)
     }
