@@ -95,7 +95,7 @@ struct IndexComparison {
             figures.recall.add(truth: truth, returned: approximate, limit: limit) { score(probe, $0) }
         }
         for rescore in sweep {
-            let other = SlabVectorIndex(dimension: slab.dimension, rescore: rescore)
+            let other = SlabVectorIndex(dimension: slab.dimension, rescore: rescore, rowsPerRescored: nil)
             other.upsert(contentsOf: rows, in: partition)
             var point = SweepPoint(rescore: rescore)
             for (probe, truth) in zip(probes, truths) {

@@ -123,7 +123,7 @@ package struct LatencyBenchmark: Sendable {
             rssBytesPerRow: Double(residentAfter - residentBefore) / Double(size),
             indexBytesPerRow: Double(ledger.index.capacityBytes) / Double(size),
             index: figures,
-            rescore: ledger.index.rescore
+            rescore: ledger.index.rescoreDepth(rows: size, limit: funnel.candidates)
         )
     }
 }

@@ -222,6 +222,17 @@ import Testing
         #expect(hits.map(\.id) == ["s19", "s18", "s17", "s16"])
     }
 
+    /// The rescoring depth grows with the partition past its floor (one row in 128 by default), and stays
+    /// fixed when asked to.
+    @Test func rescoringDepthGrowsWithThePartition() {
+        let index = SlabVectorIndex(dimension: dimension)
+        #expect(index.rescoreDepth(rows: 10_000, limit: 8) == 2048)
+        #expect(index.rescoreDepth(rows: 1_000_000, limit: 8) == 7812)
+        #expect(index.rescoreDepth(rows: 100, limit: 4096) == 4096)
+        let fixed = SlabVectorIndex(dimension: dimension, rescore: 512, rowsPerRescored: nil)
+        #expect(fixed.rescoreDepth(rows: 1_000_000, limit: 8) == 512)
+    }
+
     @Test func removePartitionsFreesTheSlabAndCountsStayExact() {
         let slab = SlabVectorIndex(dimension: 4)
         let other = PartitionKey(tenant: "t", scope: "other", tool: "x")

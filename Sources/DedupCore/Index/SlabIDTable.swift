@@ -39,6 +39,16 @@ struct SlabIDTable {
         }
     }
 
+    /// Makes room for `additional` more ids of about `idBytes` bytes each, so a partition's load grows
+    /// each array and the table once rather than by doubling (every doubling copies and faults in pages).
+    mutating func reserve(additional: Int, idBytes: Int) {
+        let rows = offsets.count + additional
+        offsets.reserveCapacity(rows)
+        lengths.reserveCapacity(rows)
+        bytes.reserveCapacity(bytes.count + additional * idBytes)
+        if rows * 10 > slots.count * 7 { rehash(capacity: rows * 10 / 7 + 1) }
+    }
+
     /// Adds `id` (not present) as the next row; returns its row number.
     mutating func append(_ id: String) -> Int {
         if (offsets.count + 1) * 10 > slots.count * 7 { rehash(capacity: max(16, slots.count * 2)) }

@@ -27,8 +27,11 @@ import Synchronization
 public final class SlabVectorIndex: VectorIndex {
     /// Row length.
     public let dimension: Int
-    /// Rows rescored from Int8 codes per search when a group holds more (at least `limit`).
+    /// The fewest rows rescored from Int8 codes per search when a group holds more (at least `limit`).
     public let rescore: Int
+    /// One row in this many of a partition is rescored when that is more than ``rescore`` (`nil`: always
+    /// ``rescore``).
+    public let rowsPerRescored: Int?
     private let codec: RowCodec
     private let slabs = Mutex<[PartitionKey: PartitionSlab]>([:])
     private let rows = Atomic<Int>(0)
@@ -37,13 +40,20 @@ public final class SlabVectorIndex: VectorIndex {
     /// byte written and read back.
     public static let scanBytesPerRow = 8 + 8 + RowCodec.sketchBytes + 2
 
-    /// An empty index for vectors of `dimension` components that rescores `rescore` rows per search.
-    /// On `dedup bench latency`'s synthetic data (one recipient, thousands of near-identical calls) at a
-    /// million rows, 1024 kept 93.2 % of the exact top matches above the floor and 2048 kept 98.1 %, at
-    /// no measurable extra cost next to the scan (`bench/results/latency.md`); hence 2048.
-    public init(dimension: Int, rescore: Int = 2048) {
+    /// An empty index for vectors of `dimension` components that rescores `rescore` rows per search, or one
+    /// row in `rowsPerRescored` of the partition when that is more.
+    ///
+    /// The sketch's Hamming distance is a noisy estimate of the angle, so how many rows out-rank a true match
+    /// in it grows with the partition: a fixed depth loses more true matches the larger the partition. On
+    /// `dedup bench latency`'s synthetic data (one recipient, thousands of near-identical calls) at a
+    /// million rows, a fixed 2048 kept 98.8 % of the exact top matches above the floor, 4096 kept 99.8 % and
+    /// 8192 all of them, for a search p99 of 13.6, 18.3 and 20.6 ms against 150 ms for the exact scan
+    /// (`bench/results/latency.md`). One row in 128 (7812 at a million) costs 2 bytes a row next to the
+    /// first stage's 42, and below 262 144 rows the floor of 2048 holds, so small partitions pay nothing.
+    public init(dimension: Int, rescore: Int = 2048, rowsPerRescored: Int? = 128) {
         self.dimension = dimension
         self.rescore = max(1, rescore)
+        self.rowsPerRescored = rowsPerRescored.map { max(1, $0) }
         self.codec = RowCodec(dimension: dimension)
     }
 
@@ -72,6 +82,11 @@ public final class SlabVectorIndex: VectorIndex {
                 guard !state.retired else { return false }
                 var added = 0
                 var earliest = Int64.max
+                // A load into an empty slab sizes its columns once; later small batches grow them by doubling
+                // (reserving exactly for each would copy the columns every time).
+                if state.slab.count == 0, encoded.count > 1 {
+                    state.slab.reserve(additional: encoded.count, idBytes: encoded[0].row.id.utf8.count)
+                }
                 for (row, code) in encoded {
                     if state.slab.upsert(id: row.id, group: row.group, expiresAtMillis: row.expiresAtMillis, code) {
                         added += 1
@@ -107,9 +122,9 @@ public final class SlabVectorIndex: VectorIndex {
     ) -> [IndexHit] {
         guard query.count == dimension, limit > 0, let slab = slabs.withLock({ $0[partition] }) else { return [] }
         let probe = SlabQuery(query, codec: codec)
-        let rescore = max(rescore, limit)
         return slab.state.withLock { state in
-            state.slab.search(
+            let rescore = rescoreDepth(rows: state.slab.count, limit: limit)
+            return state.slab.search(
                 probe,
                 group: group,
                 limit: limit,
@@ -193,11 +208,16 @@ public final class SlabVectorIndex: VectorIndex {
     /// Bytes one search reads in a partition of `rows` rows, `eligible` of them of the query's group and
     /// unexpired — the figure to set against the machine's memory bandwidth.
     public func bytesScanned(rows: Int, eligible: Int, limit: Int) -> Int {
-        let rescore = max(rescore, limit)
+        let rescore = rescoreDepth(rows: rows, limit: limit)
         let rescored = min(eligible, rescore)
         // A slab no larger than `rescore` skips the sketch stage: group and expiry, then the codes.
         let first = rows <= rescore ? rows * 16 : rows * 10 + eligible * (Self.scanBytesPerRow - 10)
         return first + rescored * (dimension + 4)
+    }
+
+    /// How many rows a search of a partition of `rows` rows rescores from Int8 codes.
+    public func rescoreDepth(rows: Int, limit: Int) -> Int {
+        max(rescore, limit, rowsPerRescored.map { rows / $0 } ?? 0)
     }
 
     /// Bytes the slabs hold, capacity included — for the benchmark's memory figures.
