@@ -90,7 +90,7 @@ package struct SyntheticCalls {
         )
     }
 
-    /// Writes `count` completed calls straight into `store` (one transaction, no funnel), as a ledger
+    /// Writes `count` completed calls straight into `store` (batched transactions, no funnel), as a ledger
     /// with that many recent calls would hold them. Claiming them one by one would cost O(n²) searches.
     /// Returns their index rows with the Float32 embeddings (for an exact index to compare against), unless
     /// `returningRows` is false (a million rows of them are a gigabyte).
@@ -105,38 +105,45 @@ package struct SyntheticCalls {
         let now = Date()
         var rows: [IndexRow] = []
         rows.reserveCapacity(returningRows ? count : 0)
-        try await store.withWriteTransaction { transaction in
-            for index in 0..<count {
-                let call = self.call(index)
-                let normalized = try normalizer.normalize(call)
-                let record = CallRecord(
-                    id: "call_seed\(seed)x\(index)",
-                    tenant: call.tenant,
-                    scope: call.scope,
-                    tool: call.tool,
-                    arguments: call.arguments,
-                    canonical: normalized.canonical,
-                    fingerprint: normalized.fingerprint,
-                    intentKey: nil,
-                    idempotencyKey: nil,
-                    signature: normalized.signature,
-                    embedding: embedder.embed(normalized),
-                    status: .succeeded,
-                    result: ["ok": true],
-                    leaseExpiresAt: nil,
-                    createdAt: now,
-                    updatedAt: now,
-                    completedAt: now,
-                    expiresAt: now.addingTimeInterval(86_400),
-                    // Stamped as the ledger stamps its own, so opening it re-keys nothing.
-                    keyVersion: normalizer.keyVersion(forTool: call.tool),
-                    modelID: embedder.modelID
-                )
-                try transaction.insert(record)
-                guard returningRows else { continue }
-                rows.append(IndexRow(record: record))
+        // Batches of 20 000 per transaction: one transaction of millions of rows spills pages into a WAL
+        // of many gigabytes and slows down as it grows.
+        for start in stride(from: 0, to: count, by: Self.batch) {
+            try await store.withWriteTransaction { transaction in
+                for index in start..<min(count, start + Self.batch) {
+                    let call = self.call(index)
+                    let normalized = try normalizer.normalize(call)
+                    let record = CallRecord(
+                        id: "call_seed\(seed)x\(index)",
+                        tenant: call.tenant,
+                        scope: call.scope,
+                        tool: call.tool,
+                        arguments: call.arguments,
+                        canonical: normalized.canonical,
+                        fingerprint: normalized.fingerprint,
+                        intentKey: nil,
+                        idempotencyKey: nil,
+                        signature: normalized.signature,
+                        embedding: embedder.embed(normalized),
+                        status: .succeeded,
+                        result: ["ok": true],
+                        leaseExpiresAt: nil,
+                        createdAt: now,
+                        updatedAt: now,
+                        completedAt: now,
+                        expiresAt: now.addingTimeInterval(86_400),
+                        // Stamped as the ledger stamps its own, so opening it re-keys nothing.
+                        keyVersion: normalizer.keyVersion(forTool: call.tool),
+                        modelID: embedder.modelID
+                    )
+                    try transaction.insert(record)
+                    guard returningRows else { continue }
+                    rows.append(IndexRow(record: record))
+                }
             }
         }
         return rows
     }
+
+    /// Calls written per transaction by ``seed(_:count:embedder:returningRows:)``.
+    private static let batch = 20_000
 }
