@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks: check latency against ledgers of many recent calls.",
-        subcommands: [LatencyBench.self, PairsBench.self, ResidencyBench.self]
+        subcommands: [LatencyBench.self, PairsBench.self, ResidencyBench.self, EmbedBench.self]
     )
 }
 
