@@ -33,7 +33,11 @@ public struct AuthMiddleware: RouterMiddleware {
                 "the Authorization header must be Bearer <\(what)>"
             )
         }
-        return String(parts[1]).trimmingCharacters(in: .whitespaces)
+        // HTTP's optional whitespace is spaces and tabs; Foundation's trimming costs more than the rest
+        // of authentication on Linux.
+        let isOWS: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        let token = parts[1].drop(while: isOWS)
+        return String(token[..<(token.lastIndex(where: { !isOWS($0) }).map(token.index(after:)) ?? token.startIndex)])
     }
 
     /// Authenticates the request.

@@ -23,6 +23,26 @@ import Testing
         ]
     }
 
+    @Test func aKeyPaddedWithSpacesAndTabsStillAuthenticates() async throws {
+        let server = try await TestServer()
+        try await server.application(keys: KeyRing(TestKeys.table))
+            .test(.router) { client in
+                for header in [
+                    "Bearer   \(TestKeys.acme)", "bearer \t\(TestKeys.acme) \t", "Bearer \(TestKeys.acme)  ",
+                ] {
+                    let response = try await client.send(
+                        .post,
+                        "/v1/check",
+                        key: nil,
+                        contentType: "application/json",
+                        headers: [.authorization: header],
+                        body: Self.claim
+                    )
+                    #expect(response.status == 200, "\(header.debugDescription)")
+                }
+            }
+    }
+
     @Test func everyRouteRefusesMissingWrongMalformedAndRevokedKeys() async throws {
         let server = try await TestServer()
         let keys = KeyRing(TestKeys.table)

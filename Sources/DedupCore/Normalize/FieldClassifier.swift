@@ -14,6 +14,10 @@ struct FieldClassifier: Sendable {
         "response", "answer", "details", "explanation", "bio", "post", "tweet", "memo", "story", "topic",
     ]
 
+    /// ``textKeyHints`` as UTF-8 bytes: searched in every string field's name, and `String.contains` of a
+    /// string is a slow generic search on Linux.
+    private static let textKeyHintBytes: [[UInt8]] = textKeyHints.map { Array($0.utf8) }
+
     /// Key names that are identity whatever their value looks like.
     static let identityKeyHints: Set<String> = [
         "to", "cc", "bcc", "from", "recipient", "recipients", "sender", "email", "emails", "phone", "amount",
@@ -44,7 +48,10 @@ struct FieldClassifier: Sendable {
         {
             return .identity
         }
-        if words >= 2, Self.textKeyHints.contains(where: { name.contains($0) }) { return .text }
+        if words >= 2 {
+            let nameBytes = Array(name.utf8)
+            if Self.textKeyHintBytes.contains(where: { nameBytes.contains(sequence: $0) }) { return .text }
+        }
         // An unnamed string reads as prose only when it is a sentence-length run of words.
         return words >= 4 ? .text : .identity
     }

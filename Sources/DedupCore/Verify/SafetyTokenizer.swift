@@ -114,6 +114,20 @@ public enum SafetyTokenizer {
 
     /// One run of letters, digits and joiners → its tokens (a contraction gives two).
     static func classify(_ run: String, capitalised: Bool) -> [SafetyToken] {
+        // Most runs are plain ASCII words: lower-cased by bytes, they are a number word or one word, as the
+        // general path below would find, without its string searches.
+        if run.utf8.allSatisfy({ (0x61...0x7A).contains($0 | 0x20) }) {
+            let lowered = String(decoding: run.utf8.map { $0 | 0x20 }, as: UTF8.self)
+            if let value = numberWords[lowered] { return [SafetyToken(value, .number)] }
+            let allCaps = run.utf8.count >= 2 && run.utf8.allSatisfy { (0x41...0x5A).contains($0) }
+            return [SafetyToken(lowered, .word, capitalised: capitalised || allCaps)]
+        }
+        return classifyAnyRun(run, capitalised: capitalised)
+    }
+
+    /// ``classify(_:capitalised:)`` for any run: contractions, numbers with units, hyphenated words, lists
+    /// of numbers and identifiers.
+    static func classifyAnyRun(_ run: String, capitalised: Bool) -> [SafetyToken] {
         var lowered = run.lowercased()
         if lowered.unicodeScalars.contains("’") {
             lowered = replacing("’", with: "'", in: lowered)
