@@ -35,9 +35,10 @@ public struct AuthMiddleware: RouterMiddleware {
         }
         // HTTP's optional whitespace is spaces and tabs; Foundation's trimming costs more than the rest
         // of authentication on Linux.
-        let isOWS: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        let token = parts[1].drop(while: isOWS)
-        return String(token[..<(token.lastIndex(where: { !isOWS($0) }).map(token.index(after:)) ?? token.startIndex)])
+        var token = parts[1]
+        while let first = token.first, first == " " || first == "\t" { token.removeFirst() }
+        while let last = token.last, last == " " || last == "\t" { token.removeLast() }
+        return String(token)
     }
 
     /// Authenticates the request.

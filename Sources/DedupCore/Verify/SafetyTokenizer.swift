@@ -119,8 +119,7 @@ public enum SafetyTokenizer {
         if run.utf8.allSatisfy({ (0x61...0x7A).contains($0 | 0x20) }) {
             let lowered = String(decoding: run.utf8.map { $0 | 0x20 }, as: UTF8.self)
             if let value = numberWords[lowered] { return [SafetyToken(value, .number)] }
-            let allCaps = run.utf8.count >= 2 && run.utf8.allSatisfy { (0x41...0x5A).contains($0) }
-            return [SafetyToken(lowered, .word, capitalised: capitalised || allCaps)]
+            return [SafetyToken(lowered, .word, capitalised: capitalised || isAllCaps(run))]
         }
         return classifyAnyRun(run, capitalised: capitalised)
     }
@@ -164,9 +163,14 @@ public enum SafetyTokenizer {
         return [SafetyToken(lowered, .identifier, capitalised: capitalised)]
     }
 
+    /// At least two letters, all of them capitals (digits and joiners aside): `USD`, `INV-42`.
     private static func isAllCaps(_ run: String) -> Bool {
-        let letters = run.unicodeScalars.filter { $0.isUnicodeAlphabetic }
-        return letters.count >= 2 && letters.allSatisfy { $0.isUnicodeUppercase }
+        var letters = 0
+        for scalar in run.unicodeScalars where scalar.isUnicodeAlphabetic {
+            guard scalar.isUnicodeUppercase else { return false }
+            letters += 1
+        }
+        return letters >= 2
     }
 
     private static func contraction(_ lowered: String, capitalised: Bool) -> [SafetyToken] {
