@@ -268,9 +268,9 @@ public struct PostgresTransaction: LedgerTransaction {
     /// takeover, a completion — holds the partition's advisory lock from before it draws the number until it
     /// commits. A row committed later therefore never carries a smaller number than one a catch-up saw.
     public func indexRows(in partition: PartitionKey, after sequence: Int64, nowMillis: Int64) async throws -> (
-        rows: [IndexRow], last: Int64
+        rows: IndexRowBatch, last: Int64
     ) {
-        var rows: [IndexRow] = []
+        var rows = IndexRowBatch()
         var last = sequence
         let result = try await connection.query(
             """

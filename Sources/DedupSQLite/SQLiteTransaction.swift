@@ -236,10 +236,10 @@ public struct SQLiteTransaction: LedgerTransaction {
     /// in index order, where the embeddings are 1 KiB each, scattered over the table's overflow pages.
     /// Rows written before schema version 6 have no code; their embeddings are read by row, after.
     public func indexRows(in partition: PartitionKey, after sequence: Int64, nowMillis: Int64) throws -> (
-        rows: [IndexRow], last: Int64
+        rows: IndexRowBatch, last: Int64
     ) {
-        var rows: [IndexRow] = []
-        var uncoded: [(seq: Int64, row: Int)] = []
+        var rows = IndexRowBatch()
+        var uncoded: [(seq: Int64, id: String, group: UInt64, expires: Int64)] = []
         var last = sequence
         try connection.query(
             Self.indexRowsSQL,
@@ -248,27 +248,28 @@ public struct SQLiteTransaction: LedgerTransaction {
             last = max(last, row.integer(0))
             let expires = row.integer(3)
             guard expires > nowMillis else { return }
-            let stored = row.isNull(4) ? nil : row.blob(4)
-            // An empty code is an exact-only record: no index row.
-            if let stored, stored.isEmpty { return }
-            let code = stored.flatMap(IndexCode.init(bytes:))
-            if code == nil { uncoded.append((row.integer(5), rows.count)) }
-            rows.append(
-                IndexRow(
-                    id: row.text(1) ?? "",
-                    group: UInt64(bitPattern: row.integer(2)),
-                    vector: [],
-                    expiresAtMillis: expires,
-                    code: code
-                )
-            )
+            let group = UInt64(bitPattern: row.integer(2))
+            if !row.isNull(4) {
+                // The code goes from SQLite's buffer into the batch's columns; an empty code is an
+                // exact-only record (no index row), one this build cannot read loads from the embedding.
+                let loaded = row.withBlob(4) { code in
+                    code.isEmpty
+                        || row.withText(1) { id in
+                            rows.append(id: id, group: group, expiresAtMillis: expires, code: code)
+                        }
+                }
+                if loaded { return }
+            }
+            uncoded.append((row.integer(5), row.text(1) ?? "", group, expires))
         }
-        for (seq, position) in uncoded {
-            try connection.query("SELECT embedding FROM calls WHERE seq = ?", [.integer(seq)]) { row in
-                rows[position].vector = CallRow.floats(from: row.blob(0))
+        for row in uncoded {
+            try connection.query("SELECT embedding FROM calls WHERE seq = ?", [.integer(row.seq)]) { stored in
+                let vector = CallRow.floats(from: stored.blob(0))
+                guard !vector.isEmpty else { return }
+                rows.append(IndexRow(id: row.id, group: row.group, vector: vector, expiresAtMillis: row.expires))
             }
         }
-        return (rows.filter { $0.code != nil || !$0.vector.isEmpty }, last)
+        return (rows, last)
     }
 
     private func first(_ sql: String, _ bindings: [SQLiteValue]) throws -> CallRecord? {

@@ -70,7 +70,7 @@ import Testing
         let late = try await replica.withReadTransaction { transaction in
             try await transaction.indexRows(in: partition, after: early.last, nowMillis: now)
         }
-        let seen = early.rows + late.rows
+        let seen = Array(early.rows) + Array(late.rows)
         #expect(seen.contains { $0.id == other.id })
         #expect(
             seen.contains { $0.id == id && $0.expiresAtMillis == completed.expiresAt.millis },

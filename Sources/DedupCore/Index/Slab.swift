@@ -1,33 +1,3 @@
-/// A query as the slab scans it: its sketch, its Int16 code (an integer dot product with Int8 rows
-/// vectorises; a Float one does not without reassociation) and what bounds the error of a score.
-struct SlabQuery: Sendable {
-    var sketch: [UInt64]
-    var codes: [Int16]
-    var scale: Float
-    /// ‖query‖₁ / 2: times a row's scale, the most that row's rounding moves its score.
-    var rowSlack: Float
-    /// The most the query's own rounding moves any score: scale / 2 × ‖row‖₁, with ‖row‖₁ ≤ √d × 1.05
-    /// for unit rows (their Int8 codes are within √d × scale / 2 of unit length).
-    var querySlack: Float
-    /// ‖query‖₂ / √12: times a row's scale, the standard deviation of that row's rounding error in its score
-    /// (each component's rounding is spread evenly over ±scale / 2). The worst case (``rowSlack``) keeps
-    /// the floor safe; this typical size decides which places in the ranking are uncertain.
-    var rowDeviation: Float
-
-    init(_ vector: [Float], codec: RowCodec) {
-        sketch = codec.sketch(vector)
-        // Codes up to ±32767, fewer for long vectors so a sum of `count` products stays within Int32.
-        let top = Float(min(32767, Int(Int32.max) / (127 * max(1, vector.count))))
-        let largest = vector.reduce(Float(0)) { max($0, abs($1)) }
-        let scale = largest > 0 && largest.isFinite ? largest / top : 0
-        self.scale = scale
-        codes = vector.map { scale > 0 ? Int16(max(-top, min(top, ($0 / scale).rounded()))) : 0 }
-        rowSlack = vector.reduce(0) { $0 + abs($1) } / 2
-        querySlack = scale / 2 * Float(vector.count).squareRoot() * 1.05
-        rowDeviation = vector.reduce(0) { $0 + $1 * $1 }.squareRoot() / Float(12).squareRoot()
-    }
-}
-
 /// One partition's rows as columns: identity group, expiry, sign sketch, Int8 code and scale, call id.
 ///
 /// Rows are dense: removal moves the last row into the hole in every column. A search reads the group
@@ -46,6 +16,20 @@ struct Slab {
 
     init(dimension: Int) {
         self.dimension = dimension
+    }
+
+    /// A slab holding the column rows of `batch` (of this dimension), taking its columns as they are — how a
+    /// partition loads without building a value per row — or nil when an id appears twice in it.
+    init?(adopting batch: IndexRowBatch) {
+        guard let ids = SlabIDTable(bytes: batch.idBytes, offsets: batch.idOffsets, lengths: batch.idLengths)
+        else { return nil }
+        self.dimension = batch.dimension
+        self.ids = ids
+        groups = batch.groups
+        expiries = batch.expiries
+        sketches = batch.sketches
+        codes = batch.codes
+        scales = batch.scales
     }
 
     var count: Int { groups.count }

@@ -14,6 +14,30 @@ struct SlabIDTable {
     private var slots: [Int32] = []
     private var garbage = 0
 
+    /// An empty table.
+    init() {}
+
+    /// The table of rows 0… whose ids are `bytes[offsets[row] ..< offsets[row] + lengths[row]]` (how an
+    /// ``IndexRowBatch`` holds them), or nil when an id appears twice.
+    init?(bytes: [UInt8], offsets: [UInt32], lengths: [UInt16]) {
+        self.bytes = bytes
+        self.offsets = offsets
+        self.lengths = lengths
+        var size = 16
+        while size < offsets.count * 10 / 7 + 1 { size *= 2 }
+        var slots = [Int32](repeating: -1, count: size)
+        let mask = size - 1
+        for row in 0..<offsets.count {
+            var slot = Int(truncatingIfNeeded: hash(ofRow: row)) & mask
+            while slots[slot] >= 0 {
+                if sameID(Int(slots[slot]), row) { return nil }
+                slot = (slot + 1) & mask
+            }
+            slots[slot] = Int32(row)
+        }
+        self.slots = slots
+    }
+
     /// Rows.
     var count: Int { offsets.count }
 
@@ -98,6 +122,14 @@ struct SlabIDTable {
         let start = Int(offsets[row])
         for index in 0..<key.count where bytes[start + index] != key[index] { return false }
         return true
+    }
+
+    private func sameID(_ row: Int, _ other: Int) -> Bool {
+        guard lengths[row] == lengths[other] else { return false }
+        return bytes.withUnsafeBufferPointer { all in
+            let start = Int(offsets[other])
+            return matches(row, UnsafeBufferPointer(rebasing: all[start..<start + Int(lengths[other])]))
+        }
     }
 
     private func hash(ofRow row: Int) -> UInt64 {

@@ -102,6 +102,61 @@ public final class SlabVectorIndex: VectorIndex {
         }
     }
 
+    /// Adds or replaces the rows of `batch` in `partition`: a partition's first load adopts the batch's
+    /// columns as the slab's (no value per row, no copy), a catch-up into a loaded slab goes row by row.
+    public func upsert(_ batch: consuming IndexRowBatch, in partition: PartitionKey) {
+        var batch = consume batch
+        guard batch.dimension == 0 || batch.dimension == dimension else {
+            upsert(contentsOf: Array(batch), in: partition)
+            return
+        }
+        batch.encodeOthers(dimension: dimension, codec: codec)
+        guard batch.columnCount > 0 else { return }
+        let earliest = batch.expiries.min() ?? .max
+        while true {
+            let slab = slabs.withLock { map in
+                if let slab = map[partition] { return slab }
+                let slab = PartitionSlab(partition: partition, dimension: dimension)
+                map[partition] = slab
+                return slab
+            }
+            let landed = slab.state.withLock { state -> Bool in
+                guard !state.retired else { return false }
+                var added = 0
+                if state.slab.count == 0 {
+                    var taken = IndexRowBatch()
+                    swap(&taken, &batch)
+                    if let adopted = Slab(adopting: taken) {
+                        state.slab = adopted
+                        added = adopted.count
+                    } else {
+                        swap(&taken, &batch)
+                    }
+                }
+                if added == 0 {
+                    if state.slab.count == 0 {
+                        state.slab.reserve(additional: batch.count, idBytes: batch.first.map { $0.id.utf8.count } ?? 32)
+                    }
+                    for row in batch {
+                        if state.slab.upsert(
+                            id: row.id,
+                            group: row.group,
+                            expiresAtMillis: row.expiresAtMillis,
+                            row.code!
+                        ) {
+                            added += 1
+                        }
+                    }
+                }
+                self.rows.add(added, ordering: .relaxed)
+                // Under the slab lock, as pruning's reset is, so the bound never skips these rows.
+                slab.lowerEarliestExpiry(to: earliest)
+                return true
+            }
+            if landed { return }
+        }
+    }
+
     /// Removes a row.
     public func remove(id: String, from partition: PartitionKey) {
         guard let slab = slabs.withLock({ $0[partition] }) else { return }
@@ -224,37 +279,5 @@ public final class SlabVectorIndex: VectorIndex {
     public var capacityBytes: Int {
         let all = slabs.withLock { Array($0.values) }
         return all.reduce(0) { total, slab in total + slab.state.withLock { $0.slab.capacityBytes } }
-    }
-}
-
-/// A partition's slab, its lock and a lower bound on its expiries readable without the lock.
-private final class PartitionSlab: Sendable {
-    struct State {
-        var slab: Slab
-        /// Set when the slab leaves the index; an upsert that finds it set starts over.
-        var retired = false
-    }
-
-    let partition: PartitionKey
-    let state: Mutex<State>
-    /// No row expires before this (it may be earlier than the true minimum, never later), so pruning
-    /// skips slabs with nothing due.
-    private let earliest = Atomic<Int64>(.max)
-
-    init(partition: PartitionKey, dimension: Int) {
-        self.partition = partition
-        self.state = Mutex(State(slab: Slab(dimension: dimension)))
-    }
-
-    var earliestExpiry: Int64 { earliest.load(ordering: .acquiring) }
-
-    /// Lowers the bound to `candidate` if it is earlier; called holding the slab lock.
-    func lowerEarliestExpiry(to candidate: Int64) {
-        _ = earliest.min(candidate, ordering: .acquiringAndReleasing)
-    }
-
-    /// Sets the bound; called holding the slab lock after a prune.
-    func resetEarliestExpiry(to value: Int64) {
-        earliest.store(value, ordering: .releasing)
     }
 }

@@ -53,8 +53,10 @@ public struct IndexHit: Sendable, Hashable {
 public protocol VectorIndex: Sendable {
     /// Adds or replaces the row with `row.id` in `partition`.
     func upsert(_ row: IndexRow, in partition: PartitionKey)
-    /// Adds or replaces many rows of `partition`: how a partition loads.
+    /// Adds or replaces many rows of `partition`.
     func upsert(contentsOf rows: [IndexRow], in partition: PartitionKey)
+    /// Adds or replaces the rows a store read for `partition`: how a partition loads and catches up.
+    func upsert(_ batch: consuming IndexRowBatch, in partition: PartitionKey)
     /// Removes the row with `id` from `partition`, if present.
     func remove(id: String, from partition: PartitionKey)
     /// The best `limit` rows of `partition` in the query's identity `group` with score ≥ `minScore`,
@@ -89,5 +91,10 @@ extension VectorIndex {
     /// One ``upsert(_:in:)`` per row.
     public func upsert(contentsOf rows: [IndexRow], in partition: PartitionKey) {
         for row in rows { upsert(row, in: partition) }
+    }
+
+    /// ``upsert(contentsOf:in:)`` of the batch's rows, built one by one.
+    public func upsert(_ batch: consuming IndexRowBatch, in partition: PartitionKey) {
+        upsert(contentsOf: Array(batch), in: partition)
     }
 }

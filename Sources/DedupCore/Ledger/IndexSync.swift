@@ -43,7 +43,7 @@ final class IndexSync: Sendable {
     ) async throws -> Int64 {
         let after = residency.sequence(of: partition)
         let (rows, last) = try await transaction.indexRows(in: partition, after: after, nowMillis: nowMillis)
-        index.upsert(contentsOf: rows, in: partition)
+        index.upsert(consume rows, in: partition)
         return last
     }
 

@@ -69,8 +69,11 @@ public protocol LedgerTransaction {
     /// within a partition — a writer numbers its change only while no other writer of the partition can
     /// (the partition lock, or the store's single writer), and commits before the next one numbers its
     /// own — or a catch-up that saw a higher number would skip a lower one committed later.
+    ///
+    /// A store that keeps each row's ``IndexCode`` appends it to the batch as bytes
+    /// (``IndexRowBatch/append(id:group:expiresAtMillis:code:)``), so a million-row load builds no value per row.
     func indexRows(in partition: PartitionKey, after sequence: Int64, nowMillis: Int64) async throws -> (
-        rows: [IndexRow], last: Int64
+        rows: IndexRowBatch, last: Int64
     )
 }
 

@@ -291,11 +291,11 @@ public final class MemoryLedgerTransaction: LedgerTransaction {
 
     /// Index rows of one partition's records inserted or updated after `sequence`.
     public func indexRows(in partition: PartitionKey, after sequence: Int64, nowMillis: Int64) -> (
-        rows: [IndexRow], last: Int64
+        rows: IndexRowBatch, last: Int64
     ) {
         let last = store.state.nextSequence - 1
-        guard last > sequence else { return ([], sequence) }
-        var rows: [IndexRow] = []
+        guard last > sequence else { return (IndexRowBatch(), sequence) }
+        var rows = IndexRowBatch()
         for next in (sequence + 1)...last {
             guard let id = store.state.idsBySequence[next], let record = store.state.records[id],
                 record.partition == partition, !record.embedding.isEmpty, record.expiresAt.millis > nowMillis
