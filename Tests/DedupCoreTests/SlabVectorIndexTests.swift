@@ -136,6 +136,26 @@ import Testing
         #expect(slab.search(query, in: partition, group: 2, limit: 3, minScore: 0.99, nowMillis: 50).count == 6)
     }
 
+    /// A group with fewer rows than the rescoring depth, in a slab with many more: every unexpired row of
+    /// the group is rescored (no sketch distance decides), best first.
+    @Test func aSmallGroupInALargeSlabIsRescoredWhole() {
+        var generator = SeededGenerator(seed: 21)
+        let query = random(&generator)
+        let slab = SlabVectorIndex(dimension: dimension, rescore: 64)
+        for row in 0..<5000 {
+            slab.upsert(IndexRow(id: "other\(row)", group: 1, vector: query, expiresAtMillis: 100), in: partition)
+        }
+        let cosines: [Float] = [0.35, 0.8, 0.5, 0.65, 0.2, 0.95, 0.45, 0.7, 0.3, 0.55]
+        for (index, cosine) in cosines.enumerated() {
+            let vector = near(query, cosine: cosine, &generator)
+            slab.upsert(IndexRow(id: "mine\(index)", group: 2, vector: vector, expiresAtMillis: 100), in: partition)
+        }
+        slab.upsert(IndexRow(id: "expired", group: 2, vector: query, expiresAtMillis: 10), in: partition)
+        let hits = slab.search(query, in: partition, group: 2, limit: 20, minScore: 0.1, nowMillis: 50)
+        let expected = cosines.indices.sorted { cosines[$0] > cosines[$1] }.map { "mine\($0)" }
+        #expect(hits.map(\.id) == expected)
+    }
+
     /// A row whose exact score is just above the floor is kept even if Int8 rounding puts it just below:
     /// the index keeps every row the rounding error could lift over `minScore`.
     @Test func rowsJustAboveTheFloorSurviveRounding() {

@@ -196,6 +196,20 @@ struct Slab {
     /// The `keep` eligible rows nearest to `sketch` in Hamming distance (ties broken by row order).
     private mutating func nearest(_ sketch: [UInt64], group: UInt64, nowMillis: Int64, keep: Int) -> [Int32] {
         let rows = count
+        // Most checks find only a few rows of their group (one recipient's recent mail): when no more than
+        // `keep` are eligible they are all kept, and reading group and expiry finds them without computing
+        // a distance. The pass stops at the first row past `keep`, so a crowded group pays little for it.
+        var eligibleRows: [Int32] = []
+        let few = groups.withUnsafeBufferPointer { groups in
+            expiries.withUnsafeBufferPointer { expiries in
+                for row in 0..<rows where groups[row] == group && expiries[row] > nowMillis {
+                    if eligibleRows.count == keep { return false }
+                    eligibleRows.append(Int32(row))
+                }
+                return true
+            }
+        }
+        if few { return eligibleRows }
         if distances.count < rows { distances = [UInt8](repeating: 0, count: groups.capacity) }
         var histogram = [Int](repeating: 0, count: 256)
         var eligible = 0
