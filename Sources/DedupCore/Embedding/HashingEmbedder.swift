@@ -28,6 +28,23 @@ public struct HashingEmbedder: Embedder {
     /// `name@version` of the model.
     public var modelID: String { model.id }
 
+    /// The fitted IDF weight of `word` as a unigram feature (`w1:` + the lower-cased word): how rare the
+    /// word was in the fitting corpus, so a rare word ("Lisbon", "refund") weighs more than a common one.
+    ///
+    /// A text that splits into several words (a hyphenated or punctuated token) gets its rarest word's
+    /// weight; one with no word gets 0. Buckets are shared by hashing, so a never-seen word reads the
+    /// weight of whatever shares its bucket — a property of the model, the same on every machine.
+    public func idf(ofWord word: String) -> Double {
+        var rarest: Float = 0
+        for scalars in TextFeatures.wordScalars(word) {
+            var hasher = StableHash.Streaming(seed: model.seed).adding("w1:")
+            hasher.add(scalars)
+            let hash = hasher.finish()
+            rarest = max(rarest, model.idf[Int(hash & bucketMask)])
+        }
+        return Double(rarest)
+    }
+
     /// The L2-normalised embedding of `text`; empty when `text` has no words.
     public func embed(text: String) -> [Float] {
         var vector = [Float](repeating: 0, count: model.dimension)

@@ -12,7 +12,7 @@ public struct PairFeatures: Sendable {
         "text_fields_equal", "text_field_count", "diff_content_changed", "diff_moved",
         "diff_weakest_content_similarity", "diff_harmless", "content_learned_cos_min", "unmatched_learned_cos_min",
         "unmatched_word_match_min", "unmatched_word_match_mean", "unmatched_content_max", "unmatched_one_sided",
-        "content_order_inversions",
+        "content_order_inversions", "unmatched_idf_max", "unmatched_idf_share_max",
     ]
 
     /// The lexical embedder (per-field cosines).
@@ -101,6 +101,7 @@ public struct PairFeatures: Sendable {
             "diff_harmless": diff["stop_word_only"] ?? 0,
         ]
         .merging(unmatched) { first, _ in first }
+        .merging(unmatchedIDFFeatures(pairDiff)) { first, _ in first }
     }
 
     /// What the changed words mean, field by field, through the learned embedder: a synonym swapped in
@@ -154,6 +155,29 @@ public struct PairFeatures: Sendable {
             "unmatched_one_sided": Double(oneSided),
             "content_order_inversions": inversions,
         ]
+    }
+
+    /// How much the words left unmatched weigh, by the hashing model's fitted IDF: a rare word changed
+    /// ("Lisbon", "refund") is more likely a different fact than a common one ("really", "get").
+    ///
+    /// - `unmatched_idf_max`: the largest IDF of a content word left unmatched on either side of any field
+    ///   (0 when none is).
+    /// - `unmatched_idf_share_max`: the unmatched content words' share of their side's content-word IDF
+    ///   mass, the largest over both sides and every field (0 when none is): one rare word of three
+    ///   changed weighs more than one common word of three.
+    func unmatchedIDFFeatures(_ diff: PairDiff) -> [String: Double] {
+        var rarest = 0.0
+        var share = 0.0
+        for field in diff.fields.values {
+            for (unmatched, side) in [(field.addedWords, field.contentA), (field.removedWords, field.contentB)] {
+                guard !unmatched.isEmpty else { continue }
+                let weights = unmatched.map(hashing.idf(ofWord:))
+                rarest = max(rarest, weights.max() ?? 0)
+                let mass = side.reduce(0) { $0 + hashing.idf(ofWord: $1) }
+                if mass > 0 { share = max(share, min(1, weights.reduce(0, +) / mass)) }
+            }
+        }
+        return ["unmatched_idf_max": rarest, "unmatched_idf_share_max": share]
     }
 
     /// The share of pairs of shared content words (stemmed, each occurring once per side) that the two
