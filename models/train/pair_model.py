@@ -64,6 +64,10 @@ FEATURES = [
     "unmatched_content_max",
     "unmatched_one_sided",
     "content_order_inversions",
+    # How rare the unmatched words are (the hashing model's fitted IDF): a changed rare word is more
+    # likely a different fact than a changed common one.
+    "unmatched_idf_max",
+    "unmatched_idf_share_max",
 ]
 REPO = Path(__file__).resolve().parents[2]
 
@@ -114,7 +118,12 @@ def wilson_upper(errors: int, total: int, z: float = 1.959964) -> float:
 # ≤ 700 nodes), boosted with a fixed seed. Deeper or longer ensembles were not better out of fold by more
 # than a pair or two and push the threshold to the top of the curve's 0.01 grid.
 C_GRID = (0.003, 0.01, 0.02, 0.03, 0.05, 0.1, 0.3, 1.0)
-TREE_GRID = tuple(BoostedTrees(depth, trees) for depth in (1, 2) for trees in (25, 50, 100))
+TREE_GRID = tuple(
+    BoostedTrees(depth, trees, learning_rate)
+    for learning_rate in (0.1, 0.05)
+    for depth in (1, 2)
+    for trees in (25, 50, 100)
+)
 CANDIDATES: tuple[Candidate, ...] = tuple(Logistic(c) for c in C_GRID) + TREE_GRID
 SELECTION_DELTA = 0.005
 
@@ -206,7 +215,7 @@ def main() -> None:
     trees = isinstance(candidate, BoostedTrees)
     document = {
         "name": "pair-trees" if trees else "pair-logistic",
-        "version": "2.0.0" if trees else "1.0.0",
+        "version": "2.1.0" if trees else "1.0.0",
         "features": FEATURES,
         **model.document(),
         "calibration": points,

@@ -105,3 +105,43 @@ def test_fitting_is_deterministic() -> None:
 
     x, y, _ = separable(4)
     assert BoostedTrees(2, 20).fit(x, y).document() == BoostedTrees(2, 20).fit(x, y).document()
+
+
+def test_misses_lists_vetoed_and_low_duplicates_of_the_test_split_only() -> None:
+    from pair_misses import misses
+
+    document = {
+        "kind": "logistic_regression",
+        "features": ["f"],
+        "mean": [0.0],
+        "scale": [1.0],
+        "weights": [10.0],
+        "bias": 0.0,
+        "calibration": [{"threshold": 0.5, "upper": 0.0}],
+    }
+    test_group = next(f"g{index}" for index in range(100) if is_test_group(f"g{index}"))
+    train_group = next(f"g{index}" for index in range(100) if not is_test_group(f"g{index}"))
+
+    def row(id: str, group: str, f: float, veto: str | None = None, eligible: bool = True) -> dict[str, object]:
+        return {
+            "id": id,
+            "source": f"{group}#x",
+            "category": "reworded_text",
+            "duplicate": True,
+            "eligible": eligible and veto is None,
+            "veto": veto,
+            "structural": "unsure",
+            "features": {"f": f},
+        }
+
+    rows = [
+        row("called", test_group, 1.0),
+        row("low", test_group, -1.0),
+        row("vetoed", test_group, 1.0, veto="a number differs"),
+        row("training", train_group, -1.0),
+    ]
+    pairs = {str(r["id"]): {"a": {"arguments": {"t": "x"}}, "b": {"arguments": {"t": "y"}}} for r in rows}
+    found, total = misses(rows, pairs, document, 0.005, "reworded_text")
+    assert total == 3
+    assert sorted(miss.id for miss in found) == ["low", "vetoed"]
+    assert next(miss for miss in found if miss.id == "vetoed").reason == "veto: a number differs"
