@@ -11,7 +11,7 @@ extension ServerConfiguration {
     ///   "api_keys": [{"tenant": "acme", "sha256": "<hex of the key>"}],
     ///   "body_limit_bytes": 1048576, "window_seconds": 86400,
     ///   "lease_seconds": 60, "max_lease_seconds": 3600,
-    ///   "duplicate_threshold": 0.90, "borderline_threshold": 0.5, "max_false_duplicate_rate": 0.005,
+    ///   "duplicate_threshold": 0.90, "borderline_threshold": 0.2, "max_false_duplicate_rate": 0.005,
     ///   "policies": "policies.json",
     ///   "verifier": {"url": "http://127.0.0.1:9000/judge", "timeout_ms": 2000},
     ///   "log_level": "info", "request_timeout_ms": 5000, "body_timeout_ms": 10000,

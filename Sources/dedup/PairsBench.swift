@@ -28,7 +28,7 @@ struct PairsBench: AsyncParsableCommand {
 
     @Option(
         name: .long,
-        help: "The borderline threshold (the verifier's cosine floor) of the configured run (default 0.5)."
+        help: "The borderline threshold (the verifier's cosine floor) of the configured run (default 0.2)."
     )
     var borderlineThreshold: Double?
 

@@ -52,7 +52,7 @@ import Testing
         (#"{"body_timeout_ms": "fast"}"#, "\"body_timeout_ms\" must be"),
         (#"{"metrics_token_sha256": "abc"}"#, "\"metrics_token_sha256\" must be 64 hex digits"),
         (#"{"api_keys": [{"tenant": "acme", "sha256": "plain-key"}]}"#, "\"api_keys\" must be"),
-        (#"{"duplicate_threshold": 0.4}"#, "borderline_threshold exceeds duplicate_threshold"),
+        (#"{"duplicate_threshold": 0.1}"#, "borderline_threshold exceeds duplicate_threshold"),
         ("{ not json", "configuration file"),
     ])
     func mistakesAreRefusedNamingTheKey(_ json: String, _ message: String) {

@@ -2,9 +2,12 @@
 public struct FunnelConfiguration: Sendable, Hashable {
     /// Cosine at or above which an identity-equal candidate is a duplicate (default 0.90).
     public var duplicateThreshold: Double
-    /// Cosine at or above which a candidate is borderline and goes to the verifier (default 0.5: the
-    /// calibrated pair model judges rewordings the lexical cosine scores far below 0.85; at most
-    /// ``candidates`` of them per call).
+    /// Cosine at or above which a candidate is borderline and goes to the verifier (default 0.2: the
+    /// calibrated pair model judges rewordings the lexical cosine scores far below 0.85, and its threshold
+    /// is calibrated on every eligible pair whatever its cosine, so the floor bounds work, not error; at
+    /// most ``candidates`` of them per call). On the labelled pairs nothing changes below 0.2; an external
+    /// (HTTP) verifier is asked about every such candidate, so a deployment that pays per judgement may
+    /// want it higher.
     public var borderlineThreshold: Double
     /// Cosine at or above which a candidate whose every text field differs only harmlessly (case,
     /// punctuation, stop words, inflection, contractions — the ``SafetyCheck``'s judgement) is a duplicate
@@ -20,7 +23,7 @@ public struct FunnelConfiguration: Sendable, Hashable {
     /// A configuration; every parameter has the documented default.
     public init(
         duplicateThreshold: Double = 0.90,
-        borderlineThreshold: Double = 0.5,
+        borderlineThreshold: Double = 0.2,
         candidates: Int = 8,
         verifierFallback: Decision = .new,
         harmlessThreshold: Double = 0.60
