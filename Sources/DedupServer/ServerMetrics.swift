@@ -1,6 +1,7 @@
 public import DedupCore
 import Foundation
 public import Prometheus
+import Synchronization
 
 /// The service's Prometheus metrics, in a registry of its own (so tests can build many servers in one
 /// process, which a global `MetricsSystem.bootstrap` would forbid).
@@ -45,6 +46,26 @@ public final class ServerMetrics: Sendable {
         descriptor("index_rows", unit: "", "Rows in the in-memory vector index.")
     }
 
+    /// The labels of one decisions counter.
+    private struct DecisionLabels: Hashable {
+        var tenant: String
+        var operation: String
+        var decision: String
+        var layer: String
+    }
+
+    /// The labels of one layer-duration histogram.
+    private struct LayerLabels: Hashable {
+        var operation: String
+        var layer: String
+    }
+
+    /// The handles of the per-check metrics, by their labels. Every check records a counter and several
+    /// histograms; asking the registry each time formats the metric's name and looks its labels up under
+    /// the registry's lock, so the handles it returns (which never change) are kept here.
+    private let decisionCounters = Mutex<[DecisionLabels: Counter]>([:])
+    private let layerHistograms = Mutex<[LayerLabels: ValueHistogram]>([:])
+
     /// Metrics in a fresh registry.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -52,21 +73,41 @@ public final class ServerMetrics: Sendable {
 
     /// Counts a decision and records its per-layer latencies.
     public func record(_ verdict: Verdict, tenant: String, operation: String) {
-        registry.makeCounter(
-            descriptor: Self.decisions,
-            labels: [
-                ("tenant", tenant), ("operation", operation), ("decision", verdict.decision.rawValue),
-                ("layer", verdict.layer?.rawValue ?? "none"),
-            ]
+        let labels = DecisionLabels(
+            tenant: tenant,
+            operation: operation,
+            decision: verdict.decision.rawValue,
+            layer: verdict.layer?.rawValue ?? "none"
         )
-        .increment()
-        for (layer, micros) in verdict.timings.entries where micros > 0 || layer == "total" {
-            registry.makeValueHistogram(
-                descriptor: Self.layerDuration,
-                labels: [("operation", operation), ("layer", layer)],
-                buckets: Self.latencyBuckets
+        let counter = decisionCounters.withLock { counters in
+            if let counter = counters[labels] { return counter }
+            let counter = registry.makeCounter(
+                descriptor: Self.decisions,
+                labels: [
+                    ("tenant", labels.tenant), ("operation", labels.operation), ("decision", labels.decision),
+                    ("layer", labels.layer),
+                ]
             )
-            .record(micros / 1e6)
+            counters[labels] = counter
+            return counter
+        }
+        counter.increment()
+        let timings = verdict.timings.entries.filter { layer, micros in micros > 0 || layer == "total" }
+        let histograms = layerHistograms.withLock { histograms in
+            timings.map { layer, _ in
+                let labels = LayerLabels(operation: operation, layer: layer)
+                if let histogram = histograms[labels] { return histogram }
+                let histogram = registry.makeValueHistogram(
+                    descriptor: Self.layerDuration,
+                    labels: [("operation", operation), ("layer", layer)],
+                    buckets: Self.latencyBuckets
+                )
+                histograms[labels] = histogram
+                return histogram
+            }
+        }
+        for (histogram, (_, micros)) in zip(histograms, timings) {
+            histogram.record(micros / 1e6)
         }
     }
 

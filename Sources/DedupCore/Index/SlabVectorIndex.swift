@@ -71,34 +71,19 @@ public final class SlabVectorIndex: VectorIndex {
             return (row, codec.encode(row.vector))
         }
         guard !encoded.isEmpty else { return }
-        while true {
-            let slab = slabs.withLock { map in
-                if let slab = map[partition] { return slab }
-                let slab = PartitionSlab(partition: partition, dimension: dimension)
-                map[partition] = slab
-                return slab
+        let earliest = encoded.lazy.map(\.row.expiresAtMillis).min() ?? .max
+        withLiveSlab(of: partition, earliest: earliest) { slab in
+            var added = 0
+            // A load into an empty slab sizes its columns once; later small batches grow them by doubling
+            // (reserving exactly for each would copy the columns every time).
+            if slab.count == 0, encoded.count > 1 {
+                slab.reserve(additional: encoded.count, idBytes: encoded[0].row.id.utf8.count)
             }
-            let landed = slab.state.withLock { state -> Bool in
-                guard !state.retired else { return false }
-                var added = 0
-                var earliest = Int64.max
-                // A load into an empty slab sizes its columns once; later small batches grow them by doubling
-                // (reserving exactly for each would copy the columns every time).
-                if state.slab.count == 0, encoded.count > 1 {
-                    state.slab.reserve(additional: encoded.count, idBytes: encoded[0].row.id.utf8.count)
-                }
-                for (row, code) in encoded {
-                    if state.slab.upsert(id: row.id, group: row.group, expiresAtMillis: row.expiresAtMillis, code) {
-                        added += 1
-                    }
-                    earliest = min(earliest, row.expiresAtMillis)
-                }
-                self.rows.add(added, ordering: .relaxed)
-                // Under the slab lock, as pruning's reset is, so the bound never skips these rows.
-                slab.lowerEarliestExpiry(to: earliest)
-                return true
+            for (row, code) in encoded
+            where slab.upsert(id: row.id, group: row.group, expiresAtMillis: row.expiresAtMillis, code) {
+                added += 1
             }
-            if landed { return }
+            return added
         }
     }
 
@@ -113,6 +98,32 @@ public final class SlabVectorIndex: VectorIndex {
         batch.encodeOthers(dimension: dimension, codec: codec)
         guard batch.columnCount > 0 else { return }
         let earliest = batch.expiries.min() ?? .max
+        withLiveSlab(of: partition, earliest: earliest) { slab in
+            if slab.count == 0 {
+                var taken = IndexRowBatch()
+                swap(&taken, &batch)
+                if let adopted = Slab(adopting: taken) {
+                    slab = adopted
+                    return adopted.count
+                }
+                swap(&taken, &batch)
+                slab.reserve(additional: batch.count, idBytes: batch.first.map { $0.id.utf8.count } ?? 32)
+            }
+            var added = 0
+            for row in batch
+            where slab.upsert(id: row.id, group: row.group, expiresAtMillis: row.expiresAtMillis, row.code!) {
+                added += 1
+            }
+            return added
+        }
+    }
+
+    /// Runs `body` on the slab of `partition` (made if there is none) under the slab's lock, and counts the
+    /// rows it says it added. A slab that pruning retired between the map lookup and the lock is never
+    /// written: the lookup starts over, so no row lands in a slab that has left the index. The slab's expiry
+    /// bound is lowered to `earliest` under the same lock, as pruning's reset is, so the bound never skips
+    /// these rows.
+    private func withLiveSlab(of partition: PartitionKey, earliest: Int64, _ body: (inout Slab) -> Int) {
         while true {
             let slab = slabs.withLock { map in
                 if let slab = map[partition] { return slab }
@@ -122,34 +133,7 @@ public final class SlabVectorIndex: VectorIndex {
             }
             let landed = slab.state.withLock { state -> Bool in
                 guard !state.retired else { return false }
-                var added = 0
-                if state.slab.count == 0 {
-                    var taken = IndexRowBatch()
-                    swap(&taken, &batch)
-                    if let adopted = Slab(adopting: taken) {
-                        state.slab = adopted
-                        added = adopted.count
-                    } else {
-                        swap(&taken, &batch)
-                    }
-                }
-                if added == 0 {
-                    if state.slab.count == 0 {
-                        state.slab.reserve(additional: batch.count, idBytes: batch.first.map { $0.id.utf8.count } ?? 32)
-                    }
-                    for row in batch {
-                        if state.slab.upsert(
-                            id: row.id,
-                            group: row.group,
-                            expiresAtMillis: row.expiresAtMillis,
-                            row.code!
-                        ) {
-                            added += 1
-                        }
-                    }
-                }
-                self.rows.add(added, ordering: .relaxed)
-                // Under the slab lock, as pruning's reset is, so the bound never skips these rows.
+                rows.add(body(&state.slab), ordering: .relaxed)
                 slab.lowerEarliestExpiry(to: earliest)
                 return true
             }

@@ -33,6 +33,11 @@ public enum OppositeActions {
 
     /// Reduces inflections of the action words, so "enabled", "enables" and "enabling" all read "enable".
     static func stem(_ word: String) -> String {
+        ASCIIStemmer.actionStem(word) ?? generalStem(word)
+    }
+
+    /// ``stem(_:)`` over `Character`s, for any word (``ASCIIStemmer`` runs the same rules on bytes).
+    static func generalStem(_ word: String) -> String {
         if vocabulary.contains(word) { return word }
         for suffix in ["ing", "ed", "es", "s", "d"] where word.count > suffix.count + 1 && word.hasSuffix(suffix) {
             let root = String(word.dropLast(suffix.count))

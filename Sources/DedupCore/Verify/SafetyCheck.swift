@@ -92,10 +92,35 @@ public enum SafetyCheck {
         oppositeWords(SafetyText(tokens: a).wordForms, SafetyText(tokens: b).wordForms)
     }
 
+    /// Every antonym pair the check knows: opposite actions and the lexicon's opposite words.
+    static let antonymPairs = OppositeActions.pairs + SafetyLexicon.oppositeWords
+
+    /// The indices in ``antonymPairs`` of the pairs each word belongs to.
+    private static let antonymPairsByWord: [String: [Int]] = {
+        var byWord: [String: [Int]] = [:]
+        for (index, (first, second)) in antonymPairs.enumerated() {
+            byWord[first, default: []].append(index)
+            if second != first { byWord[second, default: []].append(index) }
+        }
+        return byWord
+    }()
+
     /// The antonym check over two texts' word forms (``SafetyText/wordForms``).
+    ///
+    /// Only a pair with a word on the left can count, so the pairs are found from the left's words (a
+    /// text has tens of forms, the lexicon a hundred pairs) and each is judged once.
     static func oppositeWords(_ left: Set<String>, _ right: Set<String>) -> Int {
+        var candidates: [Int] = []
+        for word in left {
+            if let indices = antonymPairsByWord[word] { candidates += indices }
+        }
+        guard !candidates.isEmpty else { return 0 }
+        candidates.sort()
         var count = 0
-        for (first, second) in OppositeActions.pairs + SafetyLexicon.oppositeWords {
+        var previous = -1
+        for index in candidates where index != previous {
+            previous = index
+            let (first, second) = antonymPairs[index]
             let (leftFirst, leftSecond) = (left.contains(first), left.contains(second))
             let (rightFirst, rightSecond) = (right.contains(first), right.contains(second))
             if (leftFirst && !leftSecond && rightSecond && !rightFirst)

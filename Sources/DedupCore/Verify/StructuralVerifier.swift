@@ -47,7 +47,13 @@ public struct StructuralVerifier: Verifier {
 
     /// A light suffix stripper: enough to match inflections, never to merge different words' roots.
     static func stem(_ word: String) -> String {
-        let action = OppositeActions.stem(word)
+        if let stem = ASCIIStemmer.stem(word) { return stem }
+        return generalStem(word)
+    }
+
+    /// ``stem(_:)`` over `Character`s, for any word (``ASCIIStemmer`` runs the same rules on bytes).
+    static func generalStem(_ word: String) -> String {
+        let action = OppositeActions.generalStem(word)
         if action != word || OppositeActions.isActionWord(word) { return action }
         var root = word
         for suffix in ["ing", "ed", "es", "s"] where word.count >= suffix.count + 3 && word.hasSuffix(suffix) {
