@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # Load benchmark of `dedup serve` over loopback with wrk: checks/s, claims/s and latency percentiles at
 # 1, 16 and 64 connections against a scope seeded with 10k recent calls. Results: bench/results/load.md.
-# Usage: bench/load/run.sh [seconds-per-run]   (default 10)
+# Usage: bench/load/run.sh [seconds-per-run [binary]]   (default 10 s, and this checkout's release build)
+# To compare two builds on one machine, run each by turns with DEDUP_LOAD_RESULTS naming a file per build:
+#   DEDUP_LOAD_RESULTS=/tmp/old.md bench/load/run.sh 10 /path/to/old/dedup
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration="${1:-10}"
+dedup="${2:-}"
 scripts/bootstrap.sh wrk
-swift build -c release --product dedup >&2
+if [ -z "$dedup" ]; then
+    swift build -c release --product dedup >&2
+    dedup=.build/release/dedup
+fi
+[ -x "$dedup" ] || { echo "error: $dedup is not an executable dedup binary" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 export DEDUP_BENCH_KEY="bench-key-$RANDOM$RANDOM"
 port=$((20000 + RANDOM % 20000))
-results=bench/results/load.md
-mkdir -p bench/results
+results="${DEDUP_LOAD_RESULTS:-bench/results/load.md}"
+mkdir -p "$(dirname "$results")"
 {
     echo "# HTTP load (\`bench/load/run.sh $duration\`), $(date -u +%Y-%m-%d)"
     echo
@@ -25,8 +32,8 @@ mkdir -p bench/results
 for operation in check claim; do
     for connections in 1 16 64; do
         rm -f "$work"/ledger.sqlite*
-        .build/release/dedup _seed --db "$work/ledger.sqlite" --count 10000 --tenant bench --scope bench >/dev/null
-        DEDUP_API_KEYS="bench:$DEDUP_BENCH_KEY" .build/release/dedup serve --port "$port" \
+        "$dedup" _seed --db "$work/ledger.sqlite" --count 10000 --tenant bench --scope bench >/dev/null
+        DEDUP_API_KEYS="bench:$DEDUP_BENCH_KEY" "$dedup" serve --port "$port" \
             --database "$work/ledger.sqlite" > "$work/server.log" 2>&1 &
         server=$!
         for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
