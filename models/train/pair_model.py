@@ -68,6 +68,8 @@ FEATURES = [
     # likely a different fact than a changed common one.
     "unmatched_idf_max",
     "unmatched_idf_share_max",
+    # Unmatched words that are inflections of each other ("kiss" / "kissing"): a form the stemmer missed.
+    "unmatched_relative_share",
 ]
 REPO = Path(__file__).resolve().parents[2]
 
@@ -215,7 +217,7 @@ def main() -> None:
     trees = isinstance(candidate, BoostedTrees)
     document = {
         "name": "pair-trees" if trees else "pair-logistic",
-        "version": "2.1.0" if trees else "1.0.0",
+        "version": "2.2.0" if trees else "1.0.0",
         "features": FEATURES,
         **model.document(),
         "calibration": points,

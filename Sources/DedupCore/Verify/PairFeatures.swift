@@ -12,7 +12,7 @@ public struct PairFeatures: Sendable {
         "text_fields_equal", "text_field_count", "diff_content_changed", "diff_moved",
         "diff_weakest_content_similarity", "diff_harmless", "content_learned_cos_min", "unmatched_learned_cos_min",
         "unmatched_word_match_min", "unmatched_word_match_mean", "unmatched_content_max", "unmatched_one_sided",
-        "content_order_inversions", "unmatched_idf_max", "unmatched_idf_share_max",
+        "content_order_inversions", "unmatched_idf_max", "unmatched_idf_share_max", "unmatched_relative_share",
     ]
 
     /// The lexical embedder (per-field cosines).
@@ -102,6 +102,35 @@ public struct PairFeatures: Sendable {
         ]
         .merging(unmatched) { first, _ in first }
         .merging(unmatchedIDFFeatures(pairDiff)) { first, _ in first }
+        .merging(["unmatched_relative_share": Self.relativeShare(pairDiff)]) { first, _ in first }
+    }
+
+    /// `unmatched_relative_share`: the share of the unmatched content words (both sides, every field) with
+    /// a relative among the other side's unmatched words of the same field — the same word inflected in a
+    /// way the stemmer misses ("kiss" / "kissing", "shivers" / "shivering") or compounded ("plane" /
+    /// "airplane"): a form changed, not a fact. 0 when nothing is unmatched. Spelling only, no word list.
+    static func relativeShare(_ diff: PairDiff) -> Double {
+        var unmatched = 0
+        var related = 0
+        for field in diff.fields.values {
+            for (words, others) in [(field.addedWords, field.removedWords), (field.removedWords, field.addedWords)] {
+                unmatched += words.count
+                related += words.filter { word in others.contains { areRelatives(word, $0) } }.count
+            }
+        }
+        return unmatched == 0 ? 0 : Double(related) / Double(unmatched)
+    }
+
+    /// Whether two words are one word's forms: they begin alike for at least four letters and for all but
+    /// at most three letters of the shorter, or the shorter (of four letters or more) is inside the longer.
+    static func areRelatives(_ first: String, _ second: String) -> Bool {
+        let (a, b) = (Array(first.unicodeScalars), Array(second.unicodeScalars))
+        var shared = 0
+        while shared < min(a.count, b.count) && a[shared] == b[shared] { shared += 1 }
+        if shared >= max(4, min(a.count, b.count) - 3) { return true }
+        // One word inside the other ("plane" / "airplane", "bird" / "blackbird"): a compound of it.
+        let (shorter, longer) = a.count <= b.count ? (first, second) : (second, first)
+        return shorter.unicodeScalars.count >= 4 && longer.contains(shorter)
     }
 
     /// What the changed words mean, field by field, through the learned embedder: a synonym swapped in
