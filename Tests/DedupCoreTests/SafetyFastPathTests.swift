@@ -3,7 +3,8 @@ import Testing
 @testable import DedupCore
 
 /// The check path's fast paths give exactly what the general code gives: the byte stemmer against the
-/// `Character` stemmers, the indexed antonym check against a scan of every pair.
+/// `Character` stemmers, the byte relative check against the scalar one, the indexed antonym check against
+/// a scan of every pair.
 struct SafetyFastPathTests {
     /// Words that exercise every rule: action words and their inflections, doubled consonants, silent
     /// "e", "ss", short words, capitals, and words the byte path must refuse.
@@ -37,6 +38,20 @@ struct SafetyFastPathTests {
         }
         #expect(ASCIIStemmer.stem("Invoices") == "Invoic")
         #expect(ASCIIStemmer.actionStem("enabling") == "enable")
+    }
+
+    @Test func theByteRelativeCheckAgreesWithTheScalarOne() {
+        let words = Self.words + ["plane", "airplane", "bird", "blackbird", "run", "runway", "kiss", "kissing"]
+        var related = 0
+        for first in words {
+            for second in words {
+                let expected = PairFeatures.generalRelatives(first, second)
+                #expect(PairFeatures.areRelatives(first, second) == expected, "\(first) / \(second)")
+                if expected { related += 1 }
+            }
+        }
+        #expect(related > words.count)
+        #expect(PairFeatures.asciiRelatives("café", "cafés") == nil)
     }
 
     /// The antonym check as it was first written: every pair, four lookups each.

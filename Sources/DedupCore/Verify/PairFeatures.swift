@@ -124,6 +124,11 @@ public struct PairFeatures: Sendable {
     /// Whether two words are one word's forms: they begin alike for at least four letters and for all but
     /// at most three letters of the shorter, or the shorter (of four letters or more) is inside the longer.
     static func areRelatives(_ first: String, _ second: String) -> Bool {
+        asciiRelatives(first, second) ?? generalRelatives(first, second)
+    }
+
+    /// ``areRelatives(_:_:)`` by Unicode scalars, for any two words.
+    static func generalRelatives(_ first: String, _ second: String) -> Bool {
         let (a, b) = (Array(first.unicodeScalars), Array(second.unicodeScalars))
         var shared = 0
         while shared < min(a.count, b.count) && a[shared] == b[shared] { shared += 1 }
@@ -131,6 +136,30 @@ public struct PairFeatures: Sendable {
         // One word inside the other ("plane" / "airplane", "bird" / "blackbird"): a compound of it.
         let (shorter, longer) = a.count <= b.count ? (first, second) : (second, first)
         return shorter.unicodeScalars.count >= 4 && longer.contains(shorter)
+    }
+
+    /// ``areRelatives(_:_:)`` on the bytes of two ASCII words (a byte is a scalar and a character there, so
+    /// the prefix and the containment read the same), or nil when either word is not ASCII: every pair of
+    /// unmatched words of every candidate is compared, and the general path allocates and searches by
+    /// `Character`.
+    static func asciiRelatives(_ first: String, _ second: String) -> Bool? {
+        let result = first.utf8.withContiguousStorageIfAvailable { a in
+            second.utf8.withContiguousStorageIfAvailable { b -> Bool? in
+                guard a.allSatisfy({ $0 < 0x80 }), b.allSatisfy({ $0 < 0x80 }) else { return nil }
+                let shortest = min(a.count, b.count)
+                var shared = 0
+                while shared < shortest && a[shared] == b[shared] { shared += 1 }
+                if shared >= max(4, shortest - 3) { return true }
+                let (shorter, longer) = a.count <= b.count ? (a, b) : (b, a)
+                guard shorter.count >= 4 else { return false }
+                for start in 0...(longer.count - shorter.count)
+                where longer[start..<(start + shorter.count)].elementsEqual(shorter) {
+                    return true
+                }
+                return false
+            }
+        }
+        return (result ?? nil) ?? nil
     }
 
     /// What the changed words mean, field by field, through the learned embedder: a synonym swapped in
