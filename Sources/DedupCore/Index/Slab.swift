@@ -163,23 +163,24 @@ struct Slab {
             candidates = nearest(query.sketch, group: group, nowMillis: nowMillis, keep: rescore)
         }
         guard !candidates.isEmpty else { return [] }
-        var scored: [(row: Int32, score: Float)] = []
-        scored.reserveCapacity(min(candidates.count, 4 * limit))
+        // Only the best `limit` and the `limit` after them are read below, so those are selected as the rows
+        // are scored instead of sorting every rescored row.
+        var scored = TopScores(capacity: 2 * limit)
         query.codes.withUnsafeBufferPointer { vector in
             codes.withUnsafeBufferPointer { codes in
                 for row in candidates {
                     let scale = scales[Int(row)]
                     let dot = RowCodec.dot(vector.baseAddress!, codes.baseAddress! + Int(row) * dimension, dimension)
                     let score = Float(dot) * query.scale * scale
-                    if score + scale * query.rowSlack + query.querySlack >= minScore { scored.append((row, score)) }
+                    if score + scale * query.rowSlack + query.querySlack >= minScore { scored.add(row, score) }
                 }
             }
         }
-        scored.sort { $0.score > $1.score }
-        var kept = Array(scored.prefix(limit))
-        if scored.count > limit, let last = kept.last {
+        let best = scored.best
+        var kept = Array(best.prefix(limit))
+        if best.count > limit, let last = kept.last {
             let lastDeviation = scales[Int(last.row)] * query.rowDeviation
-            for next in scored[limit...].prefix(limit) {
+            for next in best[limit...] {
                 let deviation = scales[Int(next.row)] * query.rowDeviation
                 let spread = (lastDeviation * lastDeviation + deviation * deviation).squareRoot()
                 guard next.score >= last.score - Self.uncertainty * spread - 2 * query.querySlack else { break }
