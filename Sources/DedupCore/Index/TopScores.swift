@@ -10,7 +10,7 @@ struct TopScores {
 
     init(capacity: Int) {
         self.capacity = max(0, capacity)
-        best.reserveCapacity(self.capacity + 1)
+        best.reserveCapacity(self.capacity)
     }
 
     /// Offers a row: kept if it beats the worst kept (a tie with it is not better, as it came later).

@@ -82,7 +82,7 @@ public struct PairFeatures: Sendable {
         let diff = pairDiff.features
         let unmatched = unmatchedFeatures(pairDiff)
         func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
-        return [
+        var values: [String: Double] = [
             "hash_cos_min": hashCosines.min() ?? 0,
             "hash_cos_mean": mean(hashCosines),
             "learned_cos_min": learnedCosines.min() ?? 0,
@@ -100,9 +100,11 @@ public struct PairFeatures: Sendable {
             "diff_weakest_content_similarity": diff["weakest_content_similarity"] ?? 1,
             "diff_harmless": diff["stop_word_only"] ?? 0,
         ]
-        .merging(unmatched) { first, _ in first }
-        .merging(unmatchedIDFFeatures(pairDiff)) { first, _ in first }
-        .merging(["unmatched_relative_share": Self.relativeShare(pairDiff)]) { first, _ in first }
+        // Merged in place: each `merging` copied the whole dictionary, once per group, for every judgement.
+        values.merge(unmatched) { first, _ in first }
+        values.merge(unmatchedIDFFeatures(pairDiff)) { first, _ in first }
+        values["unmatched_relative_share"] = Self.relativeShare(pairDiff)
+        return values
     }
 
     /// `unmatched_relative_share`: the share of the unmatched content words (both sides, every field) with
@@ -143,23 +145,28 @@ public struct PairFeatures: Sendable {
     /// unmatched words of every candidate is compared, and the general path allocates and searches by
     /// `Character`.
     static func asciiRelatives(_ first: String, _ second: String) -> Bool? {
-        let result = first.utf8.withContiguousStorageIfAvailable { a in
+        let answer = first.utf8.withContiguousStorageIfAvailable { a in
             second.utf8.withContiguousStorageIfAvailable { b -> Bool? in
-                guard a.allSatisfy({ $0 < 0x80 }), b.allSatisfy({ $0 < 0x80 }) else { return nil }
-                let shortest = min(a.count, b.count)
-                var shared = 0
-                while shared < shortest && a[shared] == b[shared] { shared += 1 }
-                if shared >= max(4, shortest - 3) { return true }
-                let (shorter, longer) = a.count <= b.count ? (a, b) : (b, a)
-                guard shorter.count >= 4 else { return false }
-                for start in 0...(longer.count - shorter.count)
-                where longer[start..<(start + shorter.count)].elementsEqual(shorter) {
-                    return true
-                }
-                return false
+                a.allSatisfy({ $0 < 0x80 }) && b.allSatisfy({ $0 < 0x80 }) ? bytesRelated(a, b) : nil
             }
         }
-        return (result ?? nil) ?? nil
+        // nil at any level: a string without contiguous UTF-8, or a word that is not ASCII.
+        guard let both = answer, let second = both, let related = second else { return nil }
+        return related
+    }
+
+    /// The rule of ``areRelatives(_:_:)`` on two words' bytes.
+    private static func bytesRelated(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let shortest = min(a.count, b.count)
+        var shared = 0
+        while shared < shortest && a[shared] == b[shared] { shared += 1 }
+        if shared >= max(4, shortest - 3) { return true }
+        let (shorter, longer) = a.count <= b.count ? (a, b) : (b, a)
+        guard shorter.count >= 4 else { return false }
+        return (0...(longer.count - shorter.count))
+            .contains { start in
+                longer[start..<(start + shorter.count)].elementsEqual(shorter)
+            }
     }
 
     /// What the changed words mean, field by field, through the learned embedder: a synonym swapped in
