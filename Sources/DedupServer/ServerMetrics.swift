@@ -189,6 +189,22 @@ struct MeteredLocalVerifier: LocalVerifier {
         metrics.recordVerifier(judgement, seconds: start.secondsElapsed)
         return judgement
     }
+
+    // Forwarded, not left to the protocol's default: that default drops the funnel's diff and memo, and
+    // the pair model would then align every candidate's texts again and embed the proposed call once per
+    // candidate — in the server, 40 % more CPU per check at the default borderline floor.
+    func judge(
+        _ proposed: NormalizedCall,
+        against candidate: CallRecord,
+        score: Double,
+        diff: PairDiff,
+        memo: inout ProposalMemo
+    ) -> Judgement {
+        let start = ContinuousClock.now
+        let judgement = base.judge(proposed, against: candidate, score: score, diff: diff, memo: &memo)
+        metrics.recordVerifier(judgement, seconds: start.secondsElapsed)
+        return judgement
+    }
 }
 
 extension ContinuousClock.Instant {

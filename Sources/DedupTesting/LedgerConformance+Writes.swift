@@ -1,4 +1,4 @@
-public import DedupCore
+import DedupCore
 import Testing
 
 extension LedgerConformance {

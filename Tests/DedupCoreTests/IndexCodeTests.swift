@@ -54,13 +54,13 @@ import Testing
         let fromVectors = SlabVectorIndex(dimension: 256, rescore: 256)
         fromVectors.upsert(contentsOf: rows, in: partition)
         let fromCodes = SlabVectorIndex(dimension: 256, rescore: 256)
-        let coded = try rows.map { row in
+        let coded = rows.map { row in
             IndexRow(
                 id: row.id,
                 group: row.group,
                 vector: [],
                 expiresAtMillis: row.expiresAtMillis,
-                code: try #require(IndexCode(encoding: row.vector))
+                code: IndexCode(encoding: row.vector)
             )
         }
         fromCodes.upsert(contentsOf: coded, in: partition)

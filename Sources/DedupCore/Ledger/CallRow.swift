@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The `calls` table's columns and the one codec between a ``CallRecord`` and a stored row.
 ///

@@ -19,11 +19,24 @@ public struct PairFeatures: Sendable {
     public let hashing: HashingEmbedder
     /// The learned embedder (per-field cosines).
     public let learned: StaticEmbedder
+    /// Both embeddings of stored calls' text fields, by text: a recent call is a candidate of check after
+    /// check, and embedding its fields again for each is most of what judging it costs.
+    private let fieldVectors: GenerationalCache<TextVectors>
+    /// The learned embeddings of short texts (one unmatched word, a field's content words), by text.
+    private let shortVectors: GenerationalCache<[Float]>
 
-    /// A feature extractor over both embedders.
-    public init(hashing: HashingEmbedder, learned: StaticEmbedder) {
+    /// A feature extractor over both embedders, remembering candidates' embeddings in up to
+    /// `cacheBudgetBytes` per cache generation (0 remembers nothing; the features are the same either way).
+    public init(hashing: HashingEmbedder, learned: StaticEmbedder, cacheBudgetBytes: Int = 8 << 20) {
         self.hashing = hashing
         self.learned = learned
+        // A rough cost per entry: the key, the vectors' floats and the dictionary slot.
+        self.fieldVectors = GenerationalCache(budgetBytes: cacheBudgetBytes) { text, vectors in
+            128 + 2 * text.utf8.count + 4 * (vectors.hashing.count + vectors.learned.count)
+        }
+        self.shortVectors = GenerationalCache(budgetBytes: cacheBudgetBytes) { text, vector in
+            96 + 2 * text.utf8.count + 4 * vector.count
+        }
     }
 
     /// Both bundled embedders.
@@ -69,9 +82,10 @@ public struct PairFeatures: Sendable {
             let theirs = candidate.text[path]!
             let myVectors = proposedVectors[path] ?? vectors(mine)
             proposedVectors[path] = myVectors
-            hashCosines.append(Self.cosine(myVectors.hashing, hashing.embed(text: theirs)))
-            learnedCosines.append(Self.cosine(myVectors.learned, learned.embed(text: theirs)))
-            let (myWords, theirWords) = (myVectors.words, TextFeatures.words(theirs).count)
+            let theirVectors = fieldVectors.value(for: theirs, make: vectors)
+            hashCosines.append(Self.cosine(myVectors.hashing, theirVectors.hashing))
+            learnedCosines.append(Self.cosine(myVectors.learned, theirVectors.learned))
+            let (myWords, theirWords) = (myVectors.words, theirVectors.words)
             lengthRatios.append(
                 max(myWords, theirWords) == 0 ? 1 : Double(min(myWords, theirWords)) / Double(max(myWords, theirWords))
             )
@@ -105,68 +119,6 @@ public struct PairFeatures: Sendable {
         values.merge(unmatchedIDFFeatures(pairDiff)) { first, _ in first }
         values["unmatched_relative_share"] = Self.relativeShare(pairDiff)
         return values
-    }
-
-    /// `unmatched_relative_share`: the share of the unmatched content words (both sides, every field) with
-    /// a relative among the other side's unmatched words of the same field — the same word inflected in a
-    /// way the stemmer misses ("kiss" / "kissing", "shivers" / "shivering") or compounded ("plane" /
-    /// "airplane"): a form changed, not a fact. 0 when nothing is unmatched. Spelling only, no word list.
-    static func relativeShare(_ diff: PairDiff) -> Double {
-        var unmatched = 0
-        var related = 0
-        for field in diff.fields.values {
-            for (words, others) in [(field.addedWords, field.removedWords), (field.removedWords, field.addedWords)] {
-                unmatched += words.count
-                related += words.filter { word in others.contains { areRelatives(word, $0) } }.count
-            }
-        }
-        return unmatched == 0 ? 0 : Double(related) / Double(unmatched)
-    }
-
-    /// Whether two words are one word's forms: they begin alike for at least four letters and for all but
-    /// at most three letters of the shorter, or the shorter (of four letters or more) is inside the longer.
-    static func areRelatives(_ first: String, _ second: String) -> Bool {
-        asciiRelatives(first, second) ?? generalRelatives(first, second)
-    }
-
-    /// ``areRelatives(_:_:)`` by Unicode scalars, for any two words.
-    static func generalRelatives(_ first: String, _ second: String) -> Bool {
-        let (a, b) = (Array(first.unicodeScalars), Array(second.unicodeScalars))
-        var shared = 0
-        while shared < min(a.count, b.count) && a[shared] == b[shared] { shared += 1 }
-        if shared >= max(4, min(a.count, b.count) - 3) { return true }
-        // One word inside the other ("plane" / "airplane", "bird" / "blackbird"): a compound of it.
-        let (shorter, longer) = a.count <= b.count ? (first, second) : (second, first)
-        return shorter.unicodeScalars.count >= 4 && longer.contains(shorter)
-    }
-
-    /// ``areRelatives(_:_:)`` on the bytes of two ASCII words (a byte is a scalar and a character there, so
-    /// the prefix and the containment read the same), or nil when either word is not ASCII: every pair of
-    /// unmatched words of every candidate is compared, and the general path allocates and searches by
-    /// `Character`.
-    static func asciiRelatives(_ first: String, _ second: String) -> Bool? {
-        let answer = first.utf8.withContiguousStorageIfAvailable { a in
-            second.utf8.withContiguousStorageIfAvailable { b -> Bool? in
-                a.allSatisfy({ $0 < 0x80 }) && b.allSatisfy({ $0 < 0x80 }) ? bytesRelated(a, b) : nil
-            }
-        }
-        // nil at any level: a string without contiguous UTF-8, or a word that is not ASCII.
-        guard let both = answer, let second = both, let related = second else { return nil }
-        return related
-    }
-
-    /// The rule of ``areRelatives(_:_:)`` on two words' bytes.
-    private static func bytesRelated(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        let shortest = min(a.count, b.count)
-        var shared = 0
-        while shared < shortest && a[shared] == b[shared] { shared += 1 }
-        if shared >= max(4, shortest - 3) { return true }
-        let (shorter, longer) = a.count <= b.count ? (a, b) : (b, a)
-        guard shorter.count >= 4 else { return false }
-        return (0...(longer.count - shorter.count))
-            .contains { start in
-                longer[start..<(start + shorter.count)].elementsEqual(shorter)
-            }
     }
 
     /// What the changed words mean, field by field, through the learned embedder: a synonym swapped in
@@ -205,8 +157,8 @@ public struct PairFeatures: Sendable {
             case (false, true), (true, false): oneSided += 1
             case (false, false):
                 unmatchedCosines.append(textCosine(field.addedWords, field.removedWords))
-                let added = field.addedWords.map { learned.embed(text: $0) }
-                let removed = field.removedWords.map { learned.embed(text: $0) }
+                let added = field.addedWords.map(shortEmbedding)
+                let removed = field.removedWords.map(shortEmbedding)
                 for word in added { wordMatches.append(removed.map { Self.cosine(word, $0) }.max() ?? 0) }
                 for word in removed { wordMatches.append(added.map { Self.cosine(word, $0) }.max() ?? 0) }
             }
@@ -264,10 +216,13 @@ public struct PairFeatures: Sendable {
     }
 
     private func textCosine(_ first: [String], _ second: [String]) -> Double {
-        Self.cosine(
-            learned.embed(text: first.joined(separator: " ")),
-            learned.embed(text: second.joined(separator: " "))
-        )
+        Self.cosine(shortEmbedding(first.joined(separator: " ")), shortEmbedding(second.joined(separator: " ")))
+    }
+
+    /// The learned embedding of a word or a field's content words, remembered: the same words come back
+    /// with every candidate of a check and with every check of a busy partition.
+    private func shortEmbedding(_ text: String) -> [Float] {
+        shortVectors.value(for: text) { learned.embed(text: $0) }
     }
 
     /// One text's embeddings under both embedders.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The built-in verifier: the calibrated ``PairModel`` over ``PairFeatures``, thresholded at a target
 /// false-duplicate rate δ rather than at a raw cosine.
