@@ -58,4 +58,18 @@ import Testing
         #expect(try JSONParser().parse(value.canonicalText) == value)
         #expect(try JSONParser().parse(value.prettyText) == value)
     }
+
+    /// A string with nothing to escape is written whole; one escape anywhere sends it through the
+    /// scalar-by-scalar path. Both must write the same bytes as before.
+    @Test(arguments: [
+        ("Zoë paid €12 😀", #""Zoë paid €12 😀""#),
+        ("tab\there", #""tab\there""#),
+        ("end quote\"", #""end quote\"""#),
+        ("bell\u{07} and é", #""bell\u0007 and é""#),
+        ("", #""""#),
+    ])
+    func aStringIsWrittenWholeOnlyWhenItNeedsNoEscape(text: String, json: String) throws {
+        #expect(JSONValue.string(text).canonicalText == json)
+        #expect(try JSONParser().parse(json) == .string(text))
+    }
 }

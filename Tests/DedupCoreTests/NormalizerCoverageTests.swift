@@ -56,6 +56,16 @@ import Testing
         #expect(!CodeDetector.looksLikeCode(text))
     }
 
+    /// The code rules read a text's first word and whether it has one, two, or three or more words.
+    @Test func theFirstWordAndACappedWordCount() {
+        #expect(CodeDetector.firstWord(of: "") == ("", 0))
+        #expect(CodeDetector.firstWord(of: " \t\n") == ("", 0))
+        #expect(CodeDetector.firstWord(of: "  ls") == ("ls", 1))
+        #expect(CodeDetector.firstWord(of: "git\u{00A0}push ") == ("git", 2))
+        #expect(CodeDetector.firstWord(of: "select a from b where c") == ("select", 3))
+        #expect(CodeDetector.firstWord(of: "café au lait") == ("café", 3))
+    }
+
     @Test func codeInAQueryFieldIsIdentity() throws {
         let call = ToolCall(
             tenant: "t",

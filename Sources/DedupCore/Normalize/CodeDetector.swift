@@ -32,13 +32,12 @@ public enum CodeDetector {
         let original = Array(trimmed.utf8)
         let loweredText = trimmed.lowercased()
         let lowered = Array(loweredText.utf8)
-        let words = loweredText.unicodeScalars.split(whereSeparator: { $0.isUnicodeWhitespace })
-        let first = words.first.map { String(String.UnicodeScalarView($0)) } ?? ""
+        let (first, wordCount) = firstWord(of: loweredText)
         func has(_ needle: String, in bytes: [UInt8]) -> Bool { bytes.contains(sequence: Array(needle.utf8)) }
         func starts(_ prefix: String) -> Bool { original.starts(with: prefix.utf8) }
         func ends(_ suffix: String) -> Bool { original.reversed().starts(with: suffix.utf8.reversed()) }
-        if has("://", in: lowered) && words.count == 1 { return true }
-        if (starts("/") || starts("~/") || starts("./") || starts("../")) && words.count == 1 { return true }
+        if has("://", in: lowered) && wordCount == 1 { return true }
+        if (starts("/") || starts("~/") || starts("./") || starts("../")) && wordCount == 1 { return true }
         if (starts("{") && ends("}")) || (starts("[") && ends("]")) { return true }
         if starts("<") && ends(">") && has("</", in: original) { return true }
         if starts("^") || ends("$") || has("\\d", in: original) || has("\\w", in: original)
@@ -48,17 +47,39 @@ public enum CodeDetector {
         }
         // SQL: a statement keyword, the clause its statement needs, and either the keyword in capitals
         // or an operator — "select the photo from the album" is prose.
-        if let clauses = sqlShapes[first], words.count >= 3 {
+        if let clauses = sqlShapes[first], wordCount >= 3 {
             let padded = [UInt8(ascii: " ")] + lowered + [UInt8(ascii: " ")]
             let sqlish = starts(first.uppercased()) || original.contains { "=*(;'".utf8.contains($0) }
             if sqlish && clauses.contains(where: { has($0, in: padded) }) { return true }
         }
-        if shellCommands.contains(first), words.count >= 2 {
+        if shellCommands.contains(first), wordCount >= 2 {
             if [" -", "|", " /", " ./", " ~/", "&&", "$", ">"].contains(where: { has($0, in: lowered) }) {
                 return true
             }
         }
         return has("&&", in: lowered) || has(" | ", in: lowered) || lowered.starts(with: "$ ".utf8)
+    }
+
+    /// The first whitespace-separated word of `text` and how many words it has, counted up to 3 (the
+    /// rules ask for one, two or three or more), without splitting a long text into all its words: this
+    /// runs on every text field of every call.
+    package static func firstWord(of text: String) -> (word: String, count: Int) {
+        var first = String.UnicodeScalarView()
+        var count = 0
+        var inWord = false
+        for scalar in text.unicodeScalars {
+            if scalar.isUnicodeWhitespace {
+                inWord = false
+                continue
+            }
+            if !inWord {
+                inWord = true
+                count += 1
+                if count == 3 { break }
+            }
+            if count == 1 { first.append(scalar) }
+        }
+        return (String(first), count)
     }
 }
 
