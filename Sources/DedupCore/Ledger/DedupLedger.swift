@@ -25,6 +25,8 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
     /// Loads, catches up and prunes the index; drops the least recently used partitions beyond
     /// ``LedgerConfiguration/indexMemoryBytes``.
     let sync: IndexSync
+    /// Held while a partition's first use loads it, so concurrent first uses read it once.
+    let loading = AsyncLock()
 
     /// Opens a ledger over `store`. The vector index starts empty: each partition loads from the store on
     /// its first use, so opening costs the same with ten rows or ten million.
@@ -85,6 +87,7 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
         let partition = normalized.partition
         sync.begin(partition)
         defer { sync.end(partition) }
+        try await load(partition)
         for round in 0..<4 {
             let storeStart = ContinuousClock.now
             var funnelTimings = LayerTimings()

@@ -22,6 +22,8 @@ final class IndexResidency: Sendable {
     private struct Partition {
         /// The highest store sequence number the index has caught up with.
         var sequence: Int64 = 0
+        /// Whether a committed catch-up has loaded the partition (an empty one too); a use only marks it.
+        var loaded = false
         /// The logical time of the last use, for least-recently-used eviction.
         var lastUse: UInt64 = 0
         /// Checks and claims between their catch-up and their verdict.
@@ -60,11 +62,17 @@ final class IndexResidency: Sendable {
         state.withLock { $0.partitions[partition]?.sequence ?? 0 }
     }
 
+    /// Whether the index holds `partition`: a committed catch-up loaded it and it was not dropped since.
+    func isLoaded(_ partition: PartitionKey) -> Bool {
+        state.withLock { $0.partitions[partition]?.loaded ?? false }
+    }
+
     /// Records that the index caught up with `partition` up to sequence `last`.
     func caughtUp(_ partition: PartitionKey, through last: Int64) {
         state.withLock { state in
             guard var entry = state.partitions[partition] else { return }
             entry.sequence = max(entry.sequence, last)
+            entry.loaded = true
             state.partitions[partition] = entry
         }
     }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Keeps the in-memory vector index a faithful cache of the store: a partition loads on first use and
 /// catches up with every row changed since — by this process or any other — the ledger's own writes go in
 /// once they are committed, and what pruning deleted comes out.
@@ -16,6 +18,7 @@ final class IndexSync: Sendable {
     let index: any VectorIndex
     /// Which partitions the index holds.
     let residency: IndexResidency
+    private let rowsReadCounter = Atomic<Int>(0)
 
     /// Synchronisation of `index`, holding at most `budgetBytes` of rows.
     init(index: any VectorIndex, budgetBytes: Int) {
@@ -43,9 +46,18 @@ final class IndexSync: Sendable {
     ) async throws -> Int64 {
         let after = residency.sequence(of: partition)
         let (rows, last) = try await transaction.indexRows(in: partition, after: after, nowMillis: nowMillis)
+        rowsReadCounter.add(rows.count, ordering: .relaxed)
         index.upsert(consume rows, in: partition)
         return last
     }
+
+    /// Whether `partition` is loaded (a committed catch-up read it and it was not dropped since).
+    func isLoaded(_ partition: PartitionKey) -> Bool {
+        residency.isLoaded(partition)
+    }
+
+    /// Rows catch-ups have read from the store since the ledger opened.
+    var rowsRead: Int { rowsReadCounter.load(ordering: .relaxed) }
 
     /// The transaction that caught `partition` up through `sequence` committed, with `written` (the claim's
     /// new or taken-over record, if any) among its writes.
