@@ -41,6 +41,7 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        .target(name: "CDedupKernels"),
         .target(
             name: "DedupModels",
             path: "models",
@@ -51,6 +52,7 @@ let package = Package(
             name: "DedupCore",
             dependencies: [
                 "CBLAS",
+                "CDedupKernels",
                 "DedupModels",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -112,6 +114,7 @@ let package = Package(
         .testTarget(
             name: "DedupCoreTests",
             dependencies: [
+                "CDedupKernels",
                 "DedupCore",
                 "DedupTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -136,21 +136,3 @@ struct RowCodec: Sendable {
         }
     }
 }
-
-extension RowCodec {
-    /// `Σ query[i] × codes[i]` in integers (``SlabQuery`` sizes its codes so the sum fits in Int32); the
-    /// loop vectorises.
-    @inline(__always)
-    static func dot(_ query: UnsafePointer<Int16>, _ codes: UnsafePointer<Int8>, _ dimension: Int) -> Int32 {
-        var sum: Int32 = 0
-        for index in 0..<dimension { sum &+= Int32(query[index]) &* Int32(codes[index]) }
-        return sum
-    }
-
-    /// The Hamming distance between two sketches.
-    @inline(__always)
-    static func distance(_ left: UnsafePointer<UInt64>, _ right: UnsafePointer<UInt64>) -> Int {
-        (left[0] ^ right[0]).nonzeroBitCount + (left[1] ^ right[1]).nonzeroBitCount
-            + (left[2] ^ right[2]).nonzeroBitCount + (left[3] ^ right[3]).nonzeroBitCount
-    }
-}

@@ -1,3 +1,5 @@
+import CDedupKernels
+
 /// One partition's rows as columns: identity group, expiry, sign sketch, Int8 code and scale, call id.
 ///
 /// Rows are dense: removal moves the last row into the hole in every column. A search reads the group
@@ -166,15 +168,25 @@ struct Slab {
         // Only the best `limit` and the `limit` after them are read below, so those are selected as the rows
         // are scored instead of sorting every rescored row.
         var scored = TopScores(capacity: 2 * limit)
+        var dots = [Int32](repeating: 0, count: candidates.count)
         query.codes.withUnsafeBufferPointer { vector in
             codes.withUnsafeBufferPointer { codes in
-                for row in candidates {
-                    let scale = scales[Int(row)]
-                    let dot = RowCodec.dot(vector.baseAddress!, codes.baseAddress! + Int(row) * dimension, dimension)
-                    let score = Float(dot) * query.scale * scale
-                    if score + scale * query.rowSlack + query.querySlack >= minScore { scored.add(row, score) }
+                dots.withUnsafeMutableBufferPointer { dots in
+                    dedup_dot_rows(
+                        vector.baseAddress!,
+                        codes.baseAddress!,
+                        dimension,
+                        candidates,
+                        candidates.count,
+                        dots.baseAddress!
+                    )
                 }
             }
+        }
+        for (row, dot) in zip(candidates, dots) {
+            let scale = scales[Int(row)]
+            let score = Float(dot) * query.scale * scale
+            if score + scale * query.rowSlack + query.querySlack >= minScore { scored.add(row, score) }
         }
         let best = scored.best
         var kept = Array(best.prefix(limit))
@@ -212,31 +224,24 @@ struct Slab {
         }
         if few { return eligibleRows }
         if distances.count < rows { distances = [UInt8](repeating: 0, count: groups.capacity) }
+        assert(sketch.count == RowCodec.sketchWords, "the kernel reads 4-word sketches")
         var histogram = [Int](repeating: 0, count: 256)
-        var eligible = 0
-        groups.withUnsafeBufferPointer { groups in
+        let eligible = groups.withUnsafeBufferPointer { groups in
             expiries.withUnsafeBufferPointer { expiries in
                 sketches.withUnsafeBufferPointer { sketches in
-                    sketch.withUnsafeBufferPointer { probe in
-                        distances.withUnsafeMutableBufferPointer { distances in
-                            histogram.withUnsafeMutableBufferPointer { histogram in
-                                for row in 0..<rows {
-                                    guard groups[row] == group, expiries[row] > nowMillis else {
-                                        distances[row] = 255
-                                        continue
-                                    }
-                                    let distance = min(
-                                        254,
-                                        RowCodec.distance(
-                                            probe.baseAddress!,
-                                            sketches.baseAddress! + row * RowCodec.sketchWords
-                                        )
-                                    )
-                                    distances[row] = UInt8(distance)
-                                    histogram[distance] += 1
-                                    eligible += 1
-                                }
-                            }
+                    distances.withUnsafeMutableBufferPointer { distances in
+                        histogram.withUnsafeMutableBufferPointer { histogram in
+                            dedup_sketch_distances(
+                                sketch,
+                                sketches.baseAddress!,
+                                groups.baseAddress!,
+                                expiries.baseAddress!,
+                                group,
+                                nowMillis,
+                                rows,
+                                distances.baseAddress!,
+                                histogram.baseAddress!
+                            )
                         }
                     }
                 }

@@ -17,6 +17,10 @@ import Synchronization
 /// lie nearer to the query in Hamming distance.
 /// `dedup bench latency` reports how often that happens (`recall_vs_exact`).
 ///
+/// Both stages' inner loops (Hamming distances, Int8 dot products) are C (`CDedupKernels`), built twice
+/// and chosen at run time: the package's default x86-64 target has neither POPCNT nor 256-bit lanes, and
+/// with them a 10k-row search takes about 60 % of the time (p50 132 → 82 µs, `dedup bench latency`).
+///
 /// A row costs about 360 bytes: its code (`dimension` bytes), sketch (32), group and expiry (16), scale
 /// (4), distance byte, id bytes and about 14 bytes of id table. A call id belongs to one partition; the
 /// same id upserted into two partitions is two rows.
