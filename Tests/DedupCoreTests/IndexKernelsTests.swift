@@ -46,6 +46,39 @@ struct IndexKernelsTests {
             #expect(eligible == expectedEligible)
             #expect(Array(distances.prefix(rows)) == expectedDistances)
             #expect(histogram == expectedHistogram)
+
+            // Without the expiry column every row of the group counts, expired or not.
+            var allDistances = [UInt8](repeating: 0, count: max(1, rows))
+            var allHistogram = [Int](repeating: 0, count: 256)
+            let all = kernel(probe, sketches, groups, nil, 1, now, rows, &allDistances, &allHistogram)
+            #expect(all == groups.filter { $0 == 1 }.count)
+            for row in 0..<rows where groups[row] == 1 && expiries[row] > now {
+                #expect(allDistances[row] == expectedDistances[row])
+            }
+            #expect(allHistogram.reduce(0, +) == all)
+        }
+    }
+
+    /// The cut keeps every row nearer than the threshold and the first rows at it, in row order, up to
+    /// `keep`.
+    @Test(arguments: [0, 5, 100, 3000])
+    func selectedRowsMatchSwift(_ rows: Int) {
+        var generator = SeededGenerator(seed: UInt64(rows) + 5)
+        let distances = (0..<rows).map { _ in UInt8.random(in: 0...12, using: &generator) | (rows % 2 == 0 ? 0 : 1) }
+        for (threshold, atThreshold, keep) in [(0, 0, 10), (3, 2, 10), (6, 50, 40), (13, 0, rows), (255, 9, 7)] {
+            var expected: [Int32] = []
+            var left = atThreshold
+            for (row, distance) in distances.enumerated() where expected.count < keep {
+                if Int(distance) < threshold {
+                    expected.append(Int32(row))
+                } else if Int(distance) == threshold, left > 0 {
+                    expected.append(Int32(row))
+                    left -= 1
+                }
+            }
+            var chosen = [Int32](repeating: -1, count: max(1, keep))
+            let taken = dedup_select_rows(distances, rows, Int32(threshold), atThreshold, keep, &chosen)
+            #expect(Array(chosen.prefix(taken)) == expected)
         }
     }
 

@@ -154,7 +154,8 @@ struct Slab {
         limit: Int,
         minScore: Float,
         nowMillis: Int64,
-        rescore: Int
+        rescore: Int,
+        allLive: Bool = false
     ) -> [IndexHit] {
         let rows = count
         guard rows > 0, limit > 0 else { return [] }
@@ -162,7 +163,7 @@ struct Slab {
         if rows <= rescore {
             candidates = (0..<rows).compactMap { groups[$0] == group && expiries[$0] > nowMillis ? Int32($0) : nil }
         } else {
-            candidates = nearest(query.sketch, group: group, nowMillis: nowMillis, keep: rescore)
+            candidates = nearest(query.sketch, group: group, nowMillis: nowMillis, keep: rescore, allLive: allLive)
         }
         guard !candidates.isEmpty else { return [] }
         // Only the best `limit` and the `limit` after them are read below, so those are selected as the rows
@@ -207,7 +208,13 @@ struct Slab {
     static let uncertainty: Float = 4
 
     /// The `keep` eligible rows nearest to `sketch` in Hamming distance (ties broken by row order).
-    private mutating func nearest(_ sketch: [UInt64], group: UInt64, nowMillis: Int64, keep: Int) -> [Int32] {
+    private mutating func nearest(
+        _ sketch: [UInt64],
+        group: UInt64,
+        nowMillis: Int64,
+        keep: Int,
+        allLive: Bool
+    ) -> [Int32] {
         let rows = count
         // Most checks find only a few rows of their group (one recipient's recent mail): when no more than
         // `keep` are eligible they are all kept, and reading group and expiry finds them without computing
@@ -228,14 +235,16 @@ struct Slab {
         var histogram = [Int](repeating: 0, count: 256)
         let eligible = groups.withUnsafeBufferPointer { groups in
             expiries.withUnsafeBufferPointer { expiries in
-                sketches.withUnsafeBufferPointer { sketches in
+                // Every row is live when the slab's earliest expiry is still ahead: the column is not read.
+                let expiries = allLive ? nil : expiries.baseAddress
+                return sketches.withUnsafeBufferPointer { sketches in
                     distances.withUnsafeMutableBufferPointer { distances in
                         histogram.withUnsafeMutableBufferPointer { histogram in
                             dedup_sketch_distances(
                                 sketch,
                                 sketches.baseAddress!,
                                 groups.baseAddress!,
-                                expiries.baseAddress!,
+                                expiries,
                                 group,
                                 nowMillis,
                                 rows,
@@ -254,21 +263,21 @@ struct Slab {
             below += histogram[threshold]
             threshold += 1
         }
-        var atThreshold = min(keep, eligible) - below
-        var chosen: [Int32] = []
-        chosen.reserveCapacity(min(keep, eligible))
-        distances.withUnsafeBufferPointer { distances in
-            for row in 0..<rows {
-                if chosen.count == keep { break }
-                let distance = Int(distances[row])
-                if distance < threshold {
-                    chosen.append(Int32(row))
-                } else if distance == threshold, atThreshold > 0 {
-                    chosen.append(Int32(row))
-                    atThreshold -= 1
-                }
+        let atThreshold = min(keep, eligible) - below
+        var chosen = [Int32](repeating: 0, count: min(keep, eligible))
+        let taken = distances.withUnsafeBufferPointer { distances in
+            chosen.withUnsafeMutableBufferPointer { chosen in
+                dedup_select_rows(
+                    distances.baseAddress!,
+                    rows,
+                    Int32(threshold),
+                    atThreshold,
+                    chosen.count,
+                    chosen.baseAddress!
+                )
             }
         }
+        chosen.removeLast(chosen.count - taken)
         return chosen
     }
 }
