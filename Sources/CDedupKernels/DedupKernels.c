@@ -70,6 +70,7 @@ void dedup_dot_rows_portable(
 }
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define DEDUP_KERNELS_X86 1
 
 __attribute__((target("avx2,popcnt"))) static intptr_t sketch_distances_avx2(
     const uint64_t *probe, const uint64_t *sketches, const uint64_t *groups, const int64_t *expiries,
@@ -95,38 +96,31 @@ int dedup_kernels_accelerated(void) {
     return known;
 }
 
+#else
+
+// Elsewhere (ARM: NEON and a bit count are in the base instruction set) the portable build is the fast one.
+int dedup_kernels_accelerated(void) { return 0; }
+
+#endif
+
 intptr_t dedup_sketch_distances(
     const uint64_t *probe, const uint64_t *sketches, const uint64_t *groups, const int64_t *expiries,
     uint64_t group, int64_t now, intptr_t rows, uint8_t *distances, intptr_t *histogram) {
+#ifdef DEDUP_KERNELS_X86
     if (dedup_kernels_accelerated())
         return sketch_distances_avx2(probe, sketches, groups, expiries, group, now, rows, distances, histogram);
-    return sketch_distances_body(probe, sketches, groups, expiries, group, now, rows, distances, histogram);
+#endif
+    return dedup_sketch_distances_portable(probe, sketches, groups, expiries, group, now, rows, distances, histogram);
 }
 
 void dedup_dot_rows(
     const int16_t *query, const int8_t *codes, intptr_t dimension, const int32_t *rows, intptr_t count,
     int32_t *scores) {
+#ifdef DEDUP_KERNELS_X86
     if (dedup_kernels_accelerated()) {
         dot_rows_avx2(query, codes, dimension, rows, count, scores);
         return;
     }
-    dot_rows_body(query, codes, dimension, rows, count, scores);
-}
-
-#else
-
-int dedup_kernels_accelerated(void) { return 0; }
-
-intptr_t dedup_sketch_distances(
-    const uint64_t *probe, const uint64_t *sketches, const uint64_t *groups, const int64_t *expiries,
-    uint64_t group, int64_t now, intptr_t rows, uint8_t *distances, intptr_t *histogram) {
-    return sketch_distances_body(probe, sketches, groups, expiries, group, now, rows, distances, histogram);
-}
-
-void dedup_dot_rows(
-    const int16_t *query, const int8_t *codes, intptr_t dimension, const int32_t *rows, intptr_t count,
-    int32_t *scores) {
-    dot_rows_body(query, codes, dimension, rows, count, scores);
-}
-
 #endif
+    dedup_dot_rows_portable(query, codes, dimension, rows, count, scores);
+}
