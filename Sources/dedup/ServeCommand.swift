@@ -69,6 +69,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // One BLAS thread: under concurrent requests two threads per search oversubscribe 2 cores.
         openblas_set_num_threads(1)
+        if let verifier = configuration.ledger.verifier as? PairModelVerifier, verifier.features == nil {
+            // Loaded before the first request rather than during it.
+            let start = ContinuousClock.now
+            try PairModelVerifier.loadBundledFeatures()
+            logger.debug("loaded the bundled pair model", metadata: ["duration": "\(ContinuousClock.now - start)"])
+        }
         let metrics = ServerMetrics()
         var ledgerConfiguration = configuration.ledger
         ledgerConfiguration.verifier = MeteredVerifier.metered(ledgerConfiguration.verifier, metrics: metrics)

@@ -69,6 +69,13 @@ import Testing
         #expect(verdict.decision == .duplicate, "\(verdict.reason)")
     }
 
+    /// What `dedup serve` does at start, so its first judged request does not wait for the load.
+    @Test func theBundledFeaturesLoadUpFront() throws {
+        try PairModelVerifier.loadBundledFeatures()
+        let verifier = try PairModelVerifier.bundled()
+        #expect(verifier.features == nil, "the bundled verifier reads the shared, now loaded, extractor")
+    }
+
     @Test func unrelatedTextsStayNew() async throws {
         let ledger = try await DedupLedger(store: MemoryLedgerStore(), embedder: HashingEmbedder.bundled())
         let post = { (text: String) in
