@@ -1,7 +1,8 @@
-// The index's two inner loops, in C so that each is compiled twice: once for any x86-64 (or ARM) CPU and
-// once with AVX2 and POPCNT, chosen at run time. Swift has no per-function target attribute, and the
-// package's default target (SSE2) counts bits with a dozen instructions per word and widens Int8 lanes
-// by hand — the sketch and rescoring stages of a search are bound by exactly that arithmetic.
+// The index's inner loops in C. The sketch distances and the Int8 dot products are compiled twice, once
+// for any x86-64 (or ARM) CPU and once with AVX2 and POPCNT, chosen at run time: Swift has no per-function
+// target attribute, and the package's default target (SSE2) counts bits with a dozen instructions per
+// word and widens Int8 lanes by hand — the sketch and rescoring stages of a search are bound by exactly
+// that arithmetic. The cut between them is a plain loop, compiled once.
 #ifndef DEDUP_KERNELS_H
 #define DEDUP_KERNELS_H
 

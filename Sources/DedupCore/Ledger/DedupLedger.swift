@@ -25,8 +25,9 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
     /// Loads, catches up and prunes the index; drops the least recently used partitions beyond
     /// ``LedgerConfiguration/indexMemoryBytes``.
     let sync: IndexSync
-    /// Held while a partition's first use loads it, so concurrent first uses read it once.
-    let loading = AsyncLock()
+    /// A partition's first use loads it holding that partition's turn, so concurrent first uses read it once
+    /// and other partitions do not wait.
+    let loading = PartitionQueue()
 
     /// Opens a ledger over `store`. The vector index starts empty: each partition loads from the store on
     /// its first use, so opening costs the same with ten rows or ten million.

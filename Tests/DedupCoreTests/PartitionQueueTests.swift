@@ -2,9 +2,9 @@ import Foundation
 import Synchronization
 import Testing
 
-@testable import DedupPostgres
+@testable import DedupCore
 
-/// The in-replica line of claims per partition, without a database.
+/// The in-process line per partition, without a database.
 @Suite struct PartitionQueueTests {
     /// What the turns saw, shared by the tasks of a test (a local `Mutex` cannot be captured by several).
     final class Record: Sendable {

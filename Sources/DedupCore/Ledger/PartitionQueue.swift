@@ -1,13 +1,15 @@
 import Synchronization
 
-/// One first-in, first-out line per partition inside a replica: a claim waits here for its turn before it
-/// takes a pooled connection.
+/// One first-in, first-out line per partition inside a process: work on one partition waits its turn
+/// without holding up any other.
 ///
-/// Without it every waiting claim of a hot partition holds one of the pool's connections while it sits in
-/// `pg_advisory_xact_lock`, and a few dozen of them starve every other partition and every completion.
+/// The PostgreSQL store queues claims here before they take a pooled connection: otherwise every waiting
+/// claim of a hot partition holds a connection while it sits in `pg_advisory_xact_lock`, and a few dozen
+/// of them starve every other partition and every completion. The ledger queues a partition's first load
+/// here, so concurrent first uses read it once while other partitions load alongside.
 /// Unlike ``AsyncLock`` a waiter leaves the line when its task is cancelled (a request cut off by its
 /// deadline stops waiting), and lines are keyed, created on first use and dropped when empty.
-final class PartitionQueue: Sendable {
+package final class PartitionQueue: Sendable {
     private struct Waiter {
         let ticket: UInt64
         let continuation: CheckedContinuation<Void, any Error>
@@ -22,18 +24,18 @@ final class PartitionQueue: Sendable {
     private let state = Mutex(State())
 
     /// An empty set of lines.
-    init() {}
+    package init() {}
 
     /// Runs `body` once every earlier caller with the same `key` has finished; throws `CancellationError`
     /// if the task is cancelled while it waits (its place in line is given up).
-    func withTurn<T: Sendable>(_ key: UInt64, _ body: () async throws -> T) async throws -> T {
+    package func withTurn<T: Sendable>(_ key: UInt64, _ body: () async throws -> T) async throws -> T {
         try await take(key)
         defer { release(key) }
         return try await body()
     }
 
     /// How many callers wait behind the holder of `key`'s turn; `nil` when nobody holds it.
-    func waiting(_ key: UInt64) -> Int? {
+    package func waiting(_ key: UInt64) -> Int? {
         state.withLock { $0.lines[key]?.count }
     }
 
