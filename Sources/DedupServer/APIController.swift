@@ -58,12 +58,10 @@ public struct APIController: Sendable {
                     once.resume(with: .failure(error))
                 }
             }
-            // The timer stops as soon as the operation answers (`once` cancels it): a task sleeping out
-            // the whole timeout for every request would pile up tens of thousands of them under load.
-            once.setTimer(
-                Task {
-                    try? await Task.sleep(for: timeout)
-                    guard !Task.isCancelled else { return }
+            // The deadline is cancelled as soon as the operation answers (`once` does it), so the shared
+            // clock holds only the requests in flight.
+            once.setDeadline(
+                Deadlines.shared.schedule(after: timeout) {
                     once.resume(
                         with: .failure(DedupError.unavailable("the ledger did not answer in time; retry the request"))
                     )
@@ -209,11 +207,11 @@ public struct APIController: Sendable {
     }
 }
 
-/// Resumes a continuation once, whoever comes first, and then stops the timer racing the operation.
+/// Resumes a continuation once, whoever comes first, and then cancels the deadline racing the operation.
 private final class ResumeOnce<T: Sendable>: Sendable {
     private struct State {
         var continuation: CheckedContinuation<T, any Error>?
-        var timer: Task<Void, Never>?
+        var deadline: Deadlines.Token?
     }
     private let state: Mutex<State>
 
@@ -221,23 +219,23 @@ private final class ResumeOnce<T: Sendable>: Sendable {
         state = Mutex(State(continuation: continuation))
     }
 
-    /// Keeps the timer to cancel on resumption — at once, if the operation has already answered.
-    func setTimer(_ timer: Task<Void, Never>) {
+    /// Keeps the deadline to cancel on resumption — at once, if the operation has already answered.
+    func setDeadline(_ deadline: Deadlines.Token) {
         let resumed = state.withLock { state in
-            state.timer = timer
+            state.deadline = deadline
             return state.continuation == nil
         }
-        if resumed { timer.cancel() }
+        if resumed { Deadlines.shared.cancel(deadline) }
     }
 
     func resume(with result: Result<T, any Error>) {
-        let timer = state.withLock { state -> Task<Void, Never>? in
+        let deadline = state.withLock { state -> Deadlines.Token? in
             guard let continuation = state.continuation else { return nil }
             continuation.resume(with: result)
             state.continuation = nil
-            defer { state.timer = nil }
-            return state.timer
+            defer { state.deadline = nil }
+            return state.deadline
         }
-        timer?.cancel()
+        if let deadline { Deadlines.shared.cancel(deadline) }
     }
 }

@@ -60,7 +60,7 @@ struct JSONBody {
                 }
             }
             group.addTask {
-                try await Task.sleep(for: timeout)
+                try await Deadlines.shared.sleep(for: timeout)
                 return nil
             }
             defer { group.cancelAll() }

@@ -1,5 +1,6 @@
-import DedupCore
 import Testing
+
+@testable import DedupCore
 
 /// Date-times, stringified values, grouped numbers and code, as the normaliser writes them.
 @Suite struct NormalizerCoverageTests {
@@ -64,6 +65,12 @@ import Testing
         #expect(CodeDetector.firstWord(of: "git\u{00A0}push ") == ("git", 2))
         #expect(CodeDetector.firstWord(of: "select a from b where c") == ("select", 3))
         #expect(CodeDetector.firstWord(of: "café au lait") == ("café", 3))
+    }
+
+    /// The classifier's word count is what splitting on spaces counts, without making the pieces.
+    @Test(arguments: ["", " ", "one", "  two  words ", "a b c d", "tab\tis not a space", "café au lait", "x  y"])
+    func theClassifierCountsWordsAsSplittingDoes(_ text: String) {
+        #expect(FieldClassifier.wordCount(text) == text.split(separator: " ").count)
     }
 
     @Test func codeInAQueryFieldIsIdentity() throws {

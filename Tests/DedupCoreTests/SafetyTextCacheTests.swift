@@ -20,6 +20,33 @@ import Testing
         #expect(fields["title"]?.tokens == SafetyText("Invoice").tokens)
     }
 
+    @Test func aProposedCallIsAnalysedFromItsTokensAndRememberedForItsRetries() throws {
+        let cache = SafetyTextCache()
+        let call = try Normalizer()
+            .normalize(
+                ToolCall(
+                    tenant: "t",
+                    scope: "s",
+                    tool: "send_email",
+                    arguments: [
+                        "subject": "Refund of $1,250", "body": "We can't approve the invoice from alice to bob",
+                    ]
+                )
+            )
+        let fields = cache.fields(of: call)
+        let direct = SafetyText.fields(of: call)
+        #expect(fields.keys.sorted() == direct.keys.sorted())
+        for (path, text) in direct {
+            #expect(fields[path]?.tokens == text.tokens)
+            #expect(fields[path]?.tokens == SafetyText(call.signature.text[path]!).tokens)
+        }
+        #expect(cache.lookups.misses == direct.count)
+        // The same call as a stored candidate: every field comes from the cache.
+        _ = cache.fields(of: call.signature)
+        #expect(cache.lookups.hits == direct.count)
+        #expect(cache.lookups.misses == direct.count)
+    }
+
     @Test func theCacheKeepsToItsBudget() {
         let cache = SafetyTextCache(budgetBytes: 4096)
         for number in 0..<1000 { _ = cache.analysis(of: "Ship order \(number) to the Denver office today") }

@@ -88,7 +88,7 @@ struct Funnel: Sendable {
         )
         var sawBorderline = false
         // The proposed call's text fields, analysed once for every candidate's safety check.
-        let proposedTexts = hits.isEmpty ? [:] : SafetyText.fields(of: call)
+        let proposedTexts = hits.isEmpty ? [:] : candidateTexts.fields(of: call)
         var memo = ProposalMemo()
         // More hits than candidates: an approximate index added rows whose place is uncertain, so read them
         // all and keep the exact best. Otherwise read lazily, in the index's order, until one matches.

@@ -163,7 +163,7 @@ struct Slab {
         if rows <= rescore {
             candidates = (0..<rows).compactMap { groups[$0] == group && expiries[$0] > nowMillis ? Int32($0) : nil }
         } else {
-            candidates = nearest(query.sketch, group: group, nowMillis: nowMillis, keep: rescore, allLive: allLive)
+            candidates = nearest(query, group: group, nowMillis: nowMillis, keep: rescore, allLive: allLive)
         }
         guard !candidates.isEmpty else { return [] }
         // Only the best `limit` and the `limit` after them are read below, so those are selected as the rows
@@ -209,7 +209,7 @@ struct Slab {
 
     /// The `keep` eligible rows nearest to `sketch` in Hamming distance (ties broken by row order).
     private mutating func nearest(
-        _ sketch: [UInt64],
+        _ query: SlabQuery,
         group: UInt64,
         nowMillis: Int64,
         keep: Int,
@@ -230,6 +230,7 @@ struct Slab {
             }
         }
         if few { return eligibleRows }
+        let sketch = query.sketch()
         if distances.count < rows { distances = [UInt8](repeating: 0, count: groups.capacity) }
         assert(sketch.count == RowCodec.sketchWords, "the kernel reads 4-word sketches")
         var histogram = [Int](repeating: 0, count: 256)

@@ -1,7 +1,8 @@
 /// A query as the slab scans it: its sketch, its Int16 code (an integer dot product with Int8 rows
 /// vectorises; a Float one does not without reassociation) and what bounds the error of a score.
 struct SlabQuery: Sendable {
-    var sketch: [UInt64]
+    private let vector: [Float]
+    private let codec: RowCodec
     var codes: [Int16]
     var scale: Float
     /// ‖query‖₁ / 2: times a row's scale, the most that row's rounding moves its score.
@@ -15,7 +16,8 @@ struct SlabQuery: Sendable {
     var rowDeviation: Float
 
     init(_ vector: [Float], codec: RowCodec) {
-        sketch = codec.sketch(vector)
+        self.vector = vector
+        self.codec = codec
         // Codes up to ±32767, fewer for long vectors so a sum of `count` products stays within Int32.
         let top = Float(min(32767, Int(Int32.max) / (127 * max(1, vector.count))))
         let largest = vector.reduce(Float(0)) { max($0, abs($1)) }
@@ -25,5 +27,11 @@ struct SlabQuery: Sendable {
         rowSlack = vector.reduce(0) { $0 + abs($1) } / 2
         querySlack = scale / 2 * Float(vector.count).squareRoot() * 1.05
         rowDeviation = vector.reduce(0) { $0 + $1 * $1 }.squareRoot() / Float(12).squareRoot()
+    }
+
+    /// The query's sign sketch, made when a scan needs it: most checks find few rows of their group and
+    /// rescore them all without one.
+    func sketch() -> [UInt64] {
+        codec.sketch(vector)
     }
 }

@@ -42,7 +42,7 @@ struct FieldClassifier: Sendable {
         // Code is identity, also in fields whose names sound like prose (`query`, `script`).
         if CodeDetector.looksLikeCode(string) { return .identity }
         let name = Normalizer.squashedName(key)
-        let words = string.split(separator: " ").count
+        let words = Self.wordCount(string)
         if Self.identityKeyHints.contains(name) || name.hasSuffix("id") || name.hasSuffix("ids")
             || name.hasSuffix("email") || name.hasSuffix("amount") || name.hasSuffix("date")
         {
@@ -54,5 +54,21 @@ struct FieldClassifier: Sendable {
         }
         // An unnamed string reads as prose only when it is a sentence-length run of words.
         return words >= 4 ? .text : .identity
+    }
+
+    /// How many runs of characters other than the space `string` holds: `split(separator: " ").count`,
+    /// without making the pieces.
+    static func wordCount(_ string: String) -> Int {
+        var count = 0
+        var inWord = false
+        for byte in string.utf8 {
+            if byte == UInt8(ascii: " ") {
+                inWord = false
+            } else if !inWord {
+                inWord = true
+                count += 1
+            }
+        }
+        return count
     }
 }

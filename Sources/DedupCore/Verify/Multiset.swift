@@ -3,6 +3,7 @@ struct Multiset: Equatable {
     private var counts: [String: Int] = [:]
 
     init(_ elements: some Sequence<String>) {
+        counts.reserveCapacity(elements.underestimatedCount)
         for element in elements { counts[element, default: 0] += 1 }
     }
 

@@ -143,11 +143,14 @@ public enum SafetyCheck {
         let (a, b) = (first.tokens, second.tokens)
         var changes = 0
         // 1. Names, identifiers and numbers both texts share, in the order each text gives them.
-        func keyed(_ tokens: [SafetyToken], sharedWith other: [SafetyToken]) -> [String] {
-            var available = Multiset(other.filter(isKeyToken).map(\.key))
-            return tokens.filter(isKeyToken).map(\.key).filter { available.remove($0) }
+        func keyed(_ keys: [String], sharedWith other: [String]) -> [String] {
+            var available = Multiset(other)
+            return keys.filter { available.remove($0) }
         }
-        if keyed(a, sharedWith: b) != keyed(b, sharedWith: a) { changes += 1 }
+        let (keysA, keysB) = (first.orderKeys, second.orderKeys)
+        if !keysA.isEmpty, !keysB.isEmpty, keyed(keysA, sharedWith: keysB) != keyed(keysB, sharedWith: keysA) {
+            changes += 1
+        }
         // 2. The same frame with two or three content words in exchanged places ("alice pays bob" /
         // "bob pays alice"); a rewording that also changes the frame ("March invoice" / "invoice for
         // March") is not an exchange.
@@ -166,7 +169,7 @@ public enum SafetyCheck {
         return changes
     }
 
-    private static func isKeyToken(_ token: SafetyToken) -> Bool {
+    static func isKeyToken(_ token: SafetyToken) -> Bool {
         token.kind == .number || token.isEntity
     }
 

@@ -23,6 +23,8 @@ public struct SafetyText: Sendable {
     let wordForms: Set<String>
     /// Content words with the directional preposition governing them (`from` / `to` …).
     let roles: [String: String]
+    /// The keys of the names, identifiers and numbers, in order: what the order check compares.
+    let orderKeys: [String]
 
     /// Analyses `text`.
     public init(_ text: String) {
@@ -55,6 +57,7 @@ public struct SafetyText: Sendable {
         }
         wordForms = forms
         roles = SafetyCheck.roles(tokens)
+        orderKeys = tokens.filter(SafetyCheck.isKeyToken).map(\.key)
     }
 
     /// Every text field of `signature`, analysed, by path.

@@ -26,6 +26,19 @@ public final class SafetyTextCache: Sendable {
         signature.text.mapValues(analysis(of:))
     }
 
+    /// Every text field of a normalised call, analysed, by path: on a miss from the tokens its normaliser
+    /// made (``SafetyText/fields(of:)-(NormalizedCall)``). A proposed call that is claimed comes back as a
+    /// candidate of its own retries, so its analysis is remembered too.
+    public func fields(of call: NormalizedCall) -> [String: SafetyText] {
+        var fields: [String: SafetyText] = [:]
+        for (path, text) in call.signature.text {
+            fields[path] = cache.value(for: text) { text in
+                call.textTokens[path].map { SafetyText(text, tokens: $0) } ?? SafetyText(text)
+            }
+        }
+        return fields
+    }
+
     /// Entries held, over both generations.
     public var count: Int { cache.count }
 
