@@ -24,6 +24,29 @@ public struct PostgresTransaction: LedgerTransaction {
         try await records("SELECT \(unescaped: Self.columns) FROM calls WHERE id = \(id) AND tenant = \(tenant)").first
     }
 
+    /// The candidate columns of the record with `id`: no JSON is decoded.
+    public func candidateVector(id: String, tenant: String) async throws -> CandidateVector? {
+        let result = try await connection.query(
+            """
+            SELECT scope, tool, identity_group, expires_at, embedding FROM calls
+            WHERE id = \(id) AND tenant = \(tenant)
+            """,
+            logger: logger
+        )
+        var vector: CandidateVector?
+        for try await (scope, tool, group, expires, embedding) in result.decode(
+            (String, String, Int64, Int64, ByteBuffer?).self
+        ) {
+            vector = CandidateVector(
+                partition: PartitionKey(tenant: tenant, scope: scope, tool: tool),
+                identityGroup: UInt64(bitPattern: group),
+                expiresAtMillis: expires,
+                embedding: embedding.map(Self.floats) ?? []
+            )
+        }
+        return vector
+    }
+
     /// The record carrying a caller idempotency key.
     public func record(idempotencyKey: String, tenant: String) async throws -> CallRecord? {
         try await records(

@@ -12,6 +12,23 @@ public struct SQLiteTransaction: LedgerTransaction {
         try first("SELECT \(Self.columns) FROM calls WHERE id = ? AND tenant = ?", [.text(id), .text(tenant)])
     }
 
+    /// The candidate columns of the record with `id`: no JSON is parsed.
+    public func candidateVector(id: String, tenant: String) throws -> CandidateVector? {
+        var vector: CandidateVector?
+        try connection.query(
+            "SELECT scope, tool, identity_group, expires_at, embedding FROM calls WHERE id = ? AND tenant = ?",
+            [.text(id), .text(tenant)]
+        ) { row in
+            vector = CandidateVector(
+                partition: PartitionKey(tenant: tenant, scope: row.text(0) ?? "", tool: row.text(1) ?? ""),
+                identityGroup: UInt64(bitPattern: row.integer(2)),
+                expiresAtMillis: row.integer(3),
+                embedding: CallRow.floats(from: row.blob(4))
+            )
+        }
+        return vector
+    }
+
     /// The record carrying a caller idempotency key.
     public func record(idempotencyKey: String, tenant: String) throws -> CallRecord? {
         try first(

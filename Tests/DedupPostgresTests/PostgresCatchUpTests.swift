@@ -78,4 +78,30 @@ import Testing
         )
         await clients.shutdown()
     }
+
+    /// The four columns the funnel ranks an uncertain hit by are the record's own, read without its JSON,
+    /// and stay inside the tenant.
+    @Test(.enabled(if: PostgresTestDatabase.url != nil, "DEDUP_TEST_POSTGRES_URL is not set: PostgreSQL tests skipped"))
+    func theCandidateVectorIsTheRecordsOwnAndStaysInsideItsTenant() async throws {
+        let clients = RunningClients()
+        let url = try await PostgresTestDatabase.fresh()
+        let ledger = try await DedupLedger(
+            store: try await clients.store(url: url),
+            embedder: HashingEmbedder.bundled()
+        )
+        let id = try #require(try await ledger.claim(Self.call).callID)
+        let record = try #require(try await ledger.record(tenant: "acme", callID: id))
+        let (vector, otherTenant, unknown) = try await ledger.store.withReadTransaction { transaction in
+            (
+                try await transaction.candidateVector(id: id, tenant: "acme"),
+                try await transaction.candidateVector(id: id, tenant: "globex"),
+                try await transaction.candidateVector(id: "call_missing", tenant: "acme")
+            )
+        }
+        #expect(vector == CandidateVector(record))
+        #expect(!(vector?.embedding.isEmpty ?? true))
+        #expect(otherTenant == nil)
+        #expect(unknown == nil)
+        await clients.shutdown()
+    }
 }

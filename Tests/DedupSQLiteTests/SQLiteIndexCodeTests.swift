@@ -37,6 +37,28 @@ import Testing
         #expect(rows.first?.expiresAtMillis == record.expiresAt.millis)
     }
 
+    /// The four columns the funnel ranks an uncertain hit by are the record's own, read without its JSON,
+    /// and like every lookup they stay inside the tenant.
+    @Test func theCandidateVectorIsTheRecordsOwnAndStaysInsideItsTenant() async throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try await SQLiteLedger.open(path: directory.path("ledger.sqlite"))
+        let id = try #require(try await ledger.claim(Self.email(Self.body)).callID)
+        let record = try #require(try await ledger.record(tenant: "t", callID: id))
+        let (vector, otherTenant, unknown) = try await ledger.store.withReadTransaction { transaction in
+            (
+                try transaction.candidateVector(id: id, tenant: "t"),
+                try transaction.candidateVector(id: id, tenant: "u"),
+                try transaction.candidateVector(id: "call_missing", tenant: "t")
+            )
+        }
+        #expect(vector == CandidateVector(record))
+        #expect(vector?.partition == Self.partition)
+        #expect(vector?.embedding.count == record.embedding.count)
+        #expect(!(vector?.embedding.isEmpty ?? true))
+        #expect(otherTenant == nil)
+        #expect(unknown == nil)
+    }
+
     /// A row with no code (written by a process of schema version 5 or earlier) loads from its embedding,
     /// and a reworded retry of it is still found after a restart; an exact-only record is no index row.
     @Test func rowsWithoutACodeLoadFromTheirEmbedding() async throws {

@@ -90,25 +90,29 @@ struct Funnel: Sendable {
         // The proposed call's text fields, analysed once for every candidate's safety check.
         let proposedTexts = hits.isEmpty ? [:] : candidateTexts.fields(of: call)
         var memo = ProposalMemo()
-        // More hits than candidates: an approximate index added rows whose place is uncertain, so read them
-        // all and keep the exact best. Otherwise read lazily, in the index's order, until one matches.
-        var ranked: [String: (record: CallRecord, score: Double)] = [:]
+        // More hits than candidates: an approximate index added rows whose place is uncertain, so score them
+        // all exactly, from their vectors alone, and keep the best. Then read records lazily, in that order
+        // (or the index's), until one matches; a record read whole is checked again in full.
         var order = hits
         if hits.count > configuration.candidates {
-            var all: [(record: CallRecord, score: Double)] = []
+            let group = call.signature.identityGroup
+            var scored: [(id: String, score: Double)] = []
             for hit in hits {
-                if let candidate = try await candidate(hit, of: call, embedding, floor, transaction, nowMillis) {
-                    all.append(candidate)
-                }
+                guard let vector = try await transaction.candidateVector(id: hit.id, tenant: call.call.tenant),
+                    vector.partition == call.partition, vector.expiresAtMillis > nowMillis,
+                    vector.identityGroup == group,
+                    let score = Cosine.exact(embedding, vector.embedding), score >= floor
+                else { continue }
+                scored.append((hit.id, score))
             }
-            let best = all.sorted { $0.score > $1.score }.prefix(configuration.candidates)
-            ranked = Dictionary(best.map { ($0.record.id, $0) }, uniquingKeysWith: { first, _ in first })
-            order = best.map { IndexHit(id: $0.record.id, score: Float($0.score)) }
+            order = scored.sorted { $0.score > $1.score }.prefix(configuration.candidates)
+                .map {
+                    IndexHit(id: $0.id, score: Float($0.score))
+                }
         }
         for hit in order {
-            var found = ranked[hit.id]
-            if found == nil { found = try await candidate(hit, of: call, embedding, floor, transaction, nowMillis) }
-            guard let (record, score) = found else { continue }
+            guard let (record, score) = try await candidate(hit, of: call, embedding, floor, transaction, nowMillis)
+            else { continue }
             let diff = SafetyCheck.compare(proposedTexts, candidateTexts.fields(of: record.signature))
             guard diff.veto == nil else { continue }
             if score < borderlineThreshold {

@@ -25,6 +25,9 @@ public protocol LedgerStore: Sendable {
 public protocol LedgerTransaction {
     /// The record with `id` owned by `tenant`.
     func record(id: String, tenant: String) async throws -> CallRecord?
+    /// What ranks the record with `id` owned by `tenant` as a candidate, without decoding the rest of it.
+    /// The default reads the whole record; a SQL store reads four columns.
+    func candidateVector(id: String, tenant: String) async throws -> CandidateVector?
     /// The record carrying a caller idempotency key, expired or not.
     func record(idempotencyKey: String, tenant: String) async throws -> CallRecord?
     /// The live record of `partition` with this fingerprint.
@@ -91,5 +94,12 @@ public struct RecordVersion: Sendable, Hashable {
         self.tool = tool
         self.keyVersion = keyVersion
         self.modelID = modelID
+    }
+}
+
+extension LedgerTransaction {
+    /// Reads the whole record: right for a store that holds records decoded.
+    public func candidateVector(id: String, tenant: String) async throws -> CandidateVector? {
+        try await record(id: id, tenant: tenant).map(CandidateVector.init)
     }
 }
