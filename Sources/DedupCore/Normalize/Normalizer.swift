@@ -21,13 +21,23 @@ public struct Normalizer: Sendable {
     ]
 
     /// The per-tool policies.
-    public var policies: PolicySet
+    public var policies: PolicySet {
+        didSet { keyVersions = KeyVersionMemo() }
+    }
     /// Field names treated as volatile (see ``defaultVolatileFields``), in squashed form.
-    public var volatileFields: Set<String>
+    public var volatileFields: Set<String> {
+        didSet { keyVersions = KeyVersionMemo() }
+    }
     /// Longest accepted tool, scope or tenant name, in characters.
     public var maxNameLength: Int
     /// How much of a call the semantic layer compares; larger calls are matched exactly only.
-    public var semanticBudget: SemanticBudget
+    public var semanticBudget: SemanticBudget {
+        didSet { keyVersions = KeyVersionMemo() }
+    }
+
+    /// ``keyVersion(forTool:)`` of the tools seen, made again when a setting it digests changes (a copy
+    /// keeps the memo until it changes one of them).
+    var keyVersions = KeyVersionMemo()
 
     private let classifier = FieldClassifier()
 
