@@ -136,6 +136,47 @@ import Testing
         #expect(slab.search(query, in: partition, group: 2, limit: 3, minScore: 0.99, nowMillis: 50).count == 6)
     }
 
+    /// The slab counts each group's rows through inserts, moves, removals and expiry; a group without rows
+    /// is answered without a scan, and one whose rows are mostly expired still finds its live ones.
+    @Test func groupCountsFollowEveryChangeAndMostlyExpiredGroupsStillFindTheirRows() throws {
+        var generator = SeededGenerator(seed: 33)
+        let query = random(&generator)
+        var slab = Slab(dimension: dimension)
+        let code = try #require(IndexCode(encoding: query))
+        for row in 0..<100 { _ = slab.upsert(id: "old\(row)", group: 7, expiresAtMillis: 10, code) }
+        for row in 0..<2 { _ = slab.upsert(id: "live\(row)", group: 7, expiresAtMillis: 100, code) }
+        _ = slab.upsert(id: "other", group: 8, expiresAtMillis: 100, code)
+        #expect(slab.rows(inGroup: 7) == 102)
+        #expect(slab.rows(inGroup: 8) == 1)
+        #expect(slab.rows(inGroup: 9) == 0)
+
+        let probe = SlabQuery(query, codec: RowCodec(dimension: dimension))
+        func search(_ group: UInt64) -> [String] {
+            slab.search(probe, group: group, limit: 8, minScore: 0.5, nowMillis: 50, rescore: 64)
+                .map(\.id).sorted()
+        }
+        // 102 rows of group 7 against a rescoring depth of 64: the sketch stage, which skips the expired.
+        #expect(search(7) == ["live0", "live1"])
+        #expect(search(9) == [])
+
+        _ = slab.upsert(id: "other", group: 9, expiresAtMillis: 100, code)
+        #expect(slab.rows(inGroup: 8) == 0)
+        #expect(slab.rows(inGroup: 9) == 1)
+        #expect(search(8) == [])
+        #expect(search(9) == ["other"])
+        let removedLive = slab.remove(id: "live0")
+        #expect(removedLive)
+        #expect(slab.rows(inGroup: 7) == 101)
+        let expired = slab.removeExpired(nowMillis: 50)
+        #expect(expired == 100)
+        #expect(slab.rows(inGroup: 7) == 1)
+        #expect(search(7) == ["live1"])
+        let removedLast = slab.remove(id: "live1")
+        #expect(removedLast)
+        #expect(slab.rows(inGroup: 7) == 0)
+        #expect(search(7) == [])
+    }
+
     /// A group with fewer rows than the rescoring depth, in a slab with many more: every unexpired row of
     /// the group is rescored (no sketch distance decides), best first.
     @Test func aSmallGroupInALargeSlabIsRescoredWhole() {

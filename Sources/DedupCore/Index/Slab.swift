@@ -9,6 +9,10 @@ struct Slab {
     let dimension: Int
     private(set) var ids = SlabIDTable()
     private var groups: [UInt64] = []
+    /// How many rows each group has (live or not): a search of a group with none — a new recipient, a claim
+    /// of a new action — answers without reading the group column, and a small group's scan stops at its
+    /// last row.
+    private var groupCounts: [UInt64: Int32] = [:]
     private(set) var expiries: [Int64] = []
     private var sketches: [UInt64] = []
     private var codes: [Int8] = []
@@ -28,6 +32,7 @@ struct Slab {
         self.dimension = batch.dimension
         self.ids = ids
         groups = batch.groups
+        for group in groups { groupCounts[group, default: 0] += 1 }
         expiries = batch.expiries
         sketches = batch.sketches
         codes = batch.codes
@@ -36,10 +41,16 @@ struct Slab {
 
     var count: Int { groups.count }
 
+    /// What one slot of ``groupCounts`` takes: key, value and the table's metadata, rounded up.
+    static let groupCountBytes = 16
+
+    /// How many rows `group` has, expired ones included until they are removed.
+    func rows(inGroup group: UInt64) -> Int { Int(groupCounts[group] ?? 0) }
+
     /// Bytes the columns hold, capacity included.
     var capacityBytes: Int {
         ids.capacityBytes + groups.capacity * 8 + expiries.capacity * 8 + sketches.capacity * 8 + codes.capacity
-            + scales.capacity * 4 + distances.capacity
+            + scales.capacity * 4 + distances.capacity + groupCounts.capacity * Self.groupCountBytes
     }
 
     /// Makes room for `additional` more rows with ids of about `idBytes` bytes, so a partition's load
@@ -58,6 +69,10 @@ struct Slab {
     mutating func upsert(id: String, group: UInt64, expiresAtMillis: Int64, _ code: IndexCode) -> Bool {
         let words = RowCodec.sketchWords
         if let existing = ids.row(of: id) {
+            if groups[existing] != group {
+                uncount(groups[existing])
+                groupCounts[group, default: 0] += 1
+            }
             groups[existing] = group
             expiries[existing] = expiresAtMillis
             for word in 0..<words { sketches[existing * words + word] = code.sketchWord(word) }
@@ -71,6 +86,7 @@ struct Slab {
         }
         _ = ids.append(id)
         groups.append(group)
+        groupCounts[group, default: 0] += 1
         expiries.append(expiresAtMillis)
         for word in 0..<words { sketches.append(code.sketchWord(word)) }
         code.withCodes { codes.append(contentsOf: $0) }
@@ -102,8 +118,14 @@ struct Slab {
         return removed
     }
 
+    private mutating func uncount(_ group: UInt64) {
+        guard let rows = groupCounts[group] else { return }
+        groupCounts[group] = rows > 1 ? rows - 1 : nil
+    }
+
     private mutating func removeRow(_ row: Int) {
         let last = count - 1
+        uncount(groups[row])
         ids.swapRemove(row)
         if row != last {
             groups[row] = groups[last]
@@ -131,6 +153,7 @@ struct Slab {
         sketches = sketches.compacted()
         codes = codes.compacted()
         distances = []
+        groupCounts = Dictionary(uniqueKeysWithValues: groupCounts.map { ($0.key, $0.value) })
     }
 
     /// The best `limit` rows of `group` unexpired at `nowMillis` that may score ≥ `minScore`, best first by
@@ -158,10 +181,11 @@ struct Slab {
         allLive: Bool = false
     ) -> [IndexHit] {
         let rows = count
-        guard rows > 0, limit > 0 else { return [] }
+        let inGroup = self.rows(inGroup: group)
+        guard rows > 0, limit > 0, inGroup > 0 else { return [] }
         let candidates: [Int32]
-        if rows <= rescore {
-            candidates = (0..<rows).compactMap { groups[$0] == group && expiries[$0] > nowMillis ? Int32($0) : nil }
+        if inGroup <= rescore {
+            candidates = rowsOf(group, count: inGroup, nowMillis: nowMillis)
         } else {
             candidates = nearest(query, group: group, nowMillis: nowMillis, keep: rescore, allLive: allLive)
         }
@@ -208,6 +232,24 @@ struct Slab {
     static let uncertainty: Float = 4
 
     /// The `keep` eligible rows nearest to `sketch` in Hamming distance (ties broken by row order).
+    /// The live rows of `group`, which has `count` rows: most checks find only a few rows of their group
+    /// (one recipient's recent mail), all rescored, and the pass over the group column stops at the last.
+    private func rowsOf(_ group: UInt64, count: Int, nowMillis: Int64) -> [Int32] {
+        var found: [Int32] = []
+        found.reserveCapacity(count)
+        groups.withUnsafeBufferPointer { groups in
+            expiries.withUnsafeBufferPointer { expiries in
+                var seen = 0
+                for row in 0..<groups.count where groups[row] == group {
+                    if expiries[row] > nowMillis { found.append(Int32(row)) }
+                    seen += 1
+                    if seen == count { break }
+                }
+            }
+        }
+        return found
+    }
+
     private mutating func nearest(
         _ query: SlabQuery,
         group: UInt64,
@@ -216,20 +258,6 @@ struct Slab {
         allLive: Bool
     ) -> [Int32] {
         let rows = count
-        // Most checks find only a few rows of their group (one recipient's recent mail): when no more than
-        // `keep` are eligible they are all kept, and reading group and expiry finds them without computing
-        // a distance. The pass stops at the first row past `keep`, so a crowded group pays little for it.
-        var eligibleRows: [Int32] = []
-        let few = groups.withUnsafeBufferPointer { groups in
-            expiries.withUnsafeBufferPointer { expiries in
-                for row in 0..<rows where groups[row] == group && expiries[row] > nowMillis {
-                    if eligibleRows.count == keep { return false }
-                    eligibleRows.append(Int32(row))
-                }
-                return true
-            }
-        }
-        if few { return eligibleRows }
         let sketch = query.sketch()
         if distances.count < rows { distances = [UInt8](repeating: 0, count: groups.capacity) }
         assert(sketch.count == RowCodec.sketchWords, "the kernel reads 4-word sketches")
