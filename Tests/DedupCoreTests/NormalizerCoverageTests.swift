@@ -84,4 +84,32 @@ import Testing
         #expect(signature.identity["query"] != nil)
         #expect(signature.text["query"] == nil)
     }
+
+    @Test func emailAddressesAreLowerCasedAndLookAlikesAreNot() throws {
+        #expect(try canonical("Bob.Smith@Example.COM") == .string("bob.smith@example.com"))
+        #expect(try canonical("Bob@Exämple.com") == .string("bob@exämple.com"))
+        for notAnAddress in ["Bob@Example", "@Example.com", "Bob@.Example.com", "Bob@Example.com.", "A@B@C.com"] {
+            #expect(try canonical(.string(notAnAddress)) == .string(notAnAddress))
+        }
+        // A combining mark after the "@" makes another Character: no address, by Characters as before.
+        #expect(!Normalizer.isEmail("bob@\u{301}example.com"))
+        #expect(!Normalizer.isEmail("bob@exam\u{A0}ple.com"))
+    }
+
+    /// The byte path for ASCII must answer as the rule by Character does, for every string: it decides which
+    /// values are lower-cased, so a difference would change stored fingerprints.
+    @Test func emailByBytesAgreesWithEmailByCharacters() {
+        let alphabet: [String] = ["a", "B", ".", "@", " ", "\t", "\n", "\r", "\r\n", "\u{0B}", "\u{0C}", "\u{1C}", "-"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<20_000 {
+            var text = ""
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            for step in 0..<Int(state >> 61) + 1 {
+                let pick = Int((state >> UInt64(8 * (step % 7))) & 0xFF) % alphabet.count
+                text += alphabet[pick]
+            }
+            #expect(Normalizer.isEmail(text) == Normalizer.isEmailByCharacters(text), "\(text.debugDescription)")
+        }
+        #expect(Normalizer.isEmail("a@b.c") && Normalizer.isEmailByCharacters("a@b.c"))
+    }
 }

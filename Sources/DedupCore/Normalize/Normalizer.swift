@@ -252,16 +252,6 @@ public struct Normalizer: Sendable {
         return string.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
-    static func isEmail(_ string: String) -> Bool {
-        // Most strings hold no "@": a byte scan answers them without splitting by Character.
-        guard string.utf8.contains(UInt8(ascii: "@")) else { return false }
-        let parts = string.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
-            !parts[1].hasSuffix(".")
-        else { return false }
-        return !string.contains(where: { $0.isWhitespace })
-    }
-
     private func collectFields(
         _ value: JSONValue,
         path: String,
