@@ -33,6 +33,26 @@ import Testing
         #expect(try canonical("[not a list") == .string("[not a list"))
     }
 
+    @Test func booleansInAnyCaseAreBooleansAndLookAlikesStayText() throws {
+        for written in ["true", "TRUE", "True", " tRuE ", "\ttrue\n"] {
+            #expect(try canonical(.string(written)) == .bool(true))
+        }
+        for written in ["false", "FALSE", "False "] { #expect(try canonical(.string(written)) == .bool(false)) }
+        // Fullwidth letters are folded by NFKC first; other look-alikes are not booleans.
+        #expect(try canonical("ＴＲＵＥ") == .bool(true))
+        for written in ["truer", "tru", "t rue", "falsey", "True story", "tru\u{0301}e"] {
+            #expect(try canonical(.string(written)) != .bool(true))
+            #expect(try canonical(.string(written)) != .bool(false))
+        }
+    }
+
+    @Test func datesAreReadOnlyFromShortTexts() throws {
+        #expect(try canonical("March 10, 2022") == canonical("2022-03-10"))
+        #expect(try canonical("10/03/2022\r\n") == canonical("10/03/2022"))
+        let long = "March 10, 2022 is when the new pricing takes effect for every customer on the annual plan"
+        #expect(try canonical(.string(long)) == .string(long))
+    }
+
     @Test func groupedNumbersAreNumbers() throws {
         #expect(try canonical("1,250") == .number(JSONNumber(1250)))
         #expect(try canonical("$1,250.50") == .string("$1250.50"))

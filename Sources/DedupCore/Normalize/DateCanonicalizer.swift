@@ -12,7 +12,11 @@ enum DateCanonicalizer {
 
     /// The ISO form of `text`, or `nil` when it is not a date this type reads unambiguously.
     static func canonical(_ text: String) -> String? {
-        guard text.count >= 8, text.count <= 32, text.unicodeScalars.allSatisfy(\.isASCII) else { return nil }
+        // 8 to 32 ASCII Characters are 8 to 64 bytes (a "\r\n" is one Character): the byte count rejects a
+        // long text before `count` walks its Characters.
+        guard (8...64).contains(text.utf8.count), text.count >= 8, text.count <= 32,
+            text.unicodeScalars.allSatisfy(\.isASCII)
+        else { return nil }
         let lowered = text.lowercased()
         // "Mar.10,2022": with a month name, dots separate too.
         let hasLetters = lowered.contains(where: \.isLetter)

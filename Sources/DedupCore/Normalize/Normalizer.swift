@@ -186,10 +186,14 @@ public struct Normalizer: Sendable {
             if let number = JSONNumber(literal: grouped) { return .number(number) }
             return .string(grouped)
         }
-        switch collapsed.lowercased() {
-        case "true": return .bool(true)
-        case "false": return .bool(false)
-        default: break
+        // Only four or five ASCII letters can lower-case to "true" or "false" (NFKC has already folded the
+        // letters that look like them): no lower-cased copy of every other string.
+        if (4...5).contains(collapsed.utf8.count) {
+            switch collapsed.lowercased() {
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            default: break
+            }
         }
         if isEmail(collapsed) { return .string(collapsed.lowercased()) }
         if let dateTime = DateTimeCanonicalizer.canonical(collapsed) { return .string(dateTime) }
