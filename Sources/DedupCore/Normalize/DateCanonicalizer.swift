@@ -14,7 +14,7 @@ enum DateCanonicalizer {
     static func canonical(_ text: String) -> String? {
         // 8 to 32 ASCII Characters are 8 to 64 bytes (a "\r\n" is one Character): the byte count rejects a
         // long text before `count` walks its Characters.
-        guard (8...64).contains(text.utf8.count), text.count >= 8, text.count <= 32,
+        guard (8...64).contains(text.utf8.count), (8...32).contains(text.count),
             text.unicodeScalars.allSatisfy(\.isASCII)
         else { return nil }
         let lowered = text.lowercased()

@@ -15,8 +15,7 @@ extension Normalizer {
         guard at != bytes.startIndex, !domain.contains(UInt8(ascii: "@")), domain.contains(dot),
             domain.first != dot, domain.last != dot
         else { return false }
-        // Character.isWhitespace on ASCII: tab, line feed, vertical tab, form feed, carriage return, space.
-        return !bytes.contains { $0 == 0x20 || (0x09...0x0D).contains($0) }
+        return !bytes.contains { Unicode.Scalar($0).isUnicodeWhitespace }
     }
 
     /// ``isEmail(_:)`` by Character: the rule itself, for strings that are not all ASCII.
