@@ -7,6 +7,8 @@ import DedupCore
 final class SQLiteConnection {
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
+    // Called by SQLite after each commit; kept alive as long as the connection.
+    private var walHook: WALGrowth?
     let path: String
 
     /// SQLite copies bound text and blobs when given this destructor; the constant is not imported.
@@ -34,6 +36,13 @@ final class SQLiteConnection {
         statements.removeAll()
         if let handle { sqlite3_close_v2(handle) }
         handle = nil
+    }
+
+    /// Reports every commit's WAL length to `growth` (replacing SQLite's automatic checkpoints).
+    func setWALHook(_ growth: WALGrowth) {
+        guard let handle else { return }
+        growth.install(on: handle)
+        walHook = growth
     }
 
     func execute(_ sql: String) throws(DedupError) {
