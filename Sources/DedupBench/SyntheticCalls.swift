@@ -123,7 +123,7 @@ package struct SyntheticCalls {
                         intentKey: nil,
                         idempotencyKey: nil,
                         signature: normalized.signature,
-                        embedding: embedder.embed(normalized),
+                        embedding: CallRow.storedPrecision(embedder.embed(normalized)),
                         status: .succeeded,
                         result: ["ok": true],
                         leaseExpiresAt: nil,

@@ -82,6 +82,10 @@ enum PostgresSchema {
             "DROP INDEX calls_partition_seq",
             "CREATE INDEX calls_partition_change ON calls (tenant, scope, tool, change_seq)",
         ],
+        // Version 4: embeddings are written as Float16 halves (`CallRow.bytes(of:)`); rows written before
+        // keep their Float32 values and read as before. Nothing changes in the tables: the version exists so
+        // an older agent-dedup refuses the database instead of reading the new vectors as absent.
+        ["SELECT 1"],
     ]
 
     static func migrate(_ client: PostgresClient, logger: Logger) async throws {

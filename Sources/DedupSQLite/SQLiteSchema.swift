@@ -90,7 +90,7 @@ enum SQLiteSchema {
         CREATE INDEX calls_partition_change ON calls (tenant, scope, tool, change_seq);
         """,
         // Version 6: each row's compact index code (`IndexCode`) in a covering index, so loading a
-        // partition reads ~370 bytes a row in index order instead of 1 KiB embeddings from the table's
+        // partition reads ~370 bytes a row in index order instead of 0.5–1 KiB embeddings from the table's
         // overflow pages, and computes nothing (a million rows: seconds, not tens of seconds). Rows of
         // earlier versions keep a NULL code and load from their embedding; exact-only rows get an empty
         // one. The versions index makes the ledger's open-time version check an index scan, not a read
@@ -103,6 +103,11 @@ enum SQLiteSchema {
             ON calls (tenant, scope, tool, change_seq, id, identity_group, expires_at, index_code);
         CREATE INDEX calls_versions ON calls (tool, key_version, model_id, expires_at);
         """,
+        // Version 7: embeddings are written as Float16 halves (`CallRow.bytes(of:)`), so a row fits half a
+        // page; rows written before keep their Float32 values and read as before. Nothing changes in the
+        // tables: the version exists so an older agent-dedup refuses the file instead of reading the new
+        // vectors as absent.
+        "SELECT 1",
     ]
 
     static func migrate(_ connection: SQLiteConnection) throws(DedupError) {

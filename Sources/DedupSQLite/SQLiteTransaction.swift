@@ -250,7 +250,7 @@ public struct SQLiteTransaction: LedgerTransaction {
 
     /// Index rows of one partition changed after `sequence`, read from the covering index
     /// `calls_partition_codes` (change sequence, id, group, expiry and ``IndexCode``): about 370 bytes a row
-    /// in index order, where the embeddings are 1 KiB each, scattered over the table's overflow pages.
+    /// in index order, where the embeddings (0.5 KiB as halves, 1 KiB before) are scattered over the table.
     /// Rows written before schema version 6 have no code; their embeddings are read by row, after.
     public func indexRows(in partition: PartitionKey, after sequence: Int64, nowMillis: Int64) throws -> (
         rows: IndexRowBatch, last: Int64

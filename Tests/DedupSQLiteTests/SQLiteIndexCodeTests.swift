@@ -102,7 +102,8 @@ import Testing
         let connection = try SQLiteConnection(path: path)
         for migration in SQLiteSchema.migrations.prefix(5) { try connection.execute(migration) }
         try connection.execute("PRAGMA user_version = 5")
-        let embedding = CallRow.bytes(of: [Float](repeating: 0.0625, count: 256))
+        // As version 5 wrote embeddings: bare little-endian Float32 values.
+        let embedding = [Float](repeating: 0.0625, count: 256).withUnsafeBytes { Array($0) }
         try connection.query(
             """
             INSERT INTO calls (id, tenant, scope, tool, arguments, canonical, fingerprint, identity_group,

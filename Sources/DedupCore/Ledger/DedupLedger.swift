@@ -78,7 +78,8 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
         let normalized = try configuration.normalizer.normalize(call)
         timings.normalize = start.microsecondsElapsed()
         let embedStart = ContinuousClock.now
-        let embedding = embedder.embed(normalized)
+        // At the precision the store keeps (Float16): what is searched, indexed and stored is one vector.
+        let embedding = CallRow.storedPrecision(embedder.embed(normalized))
         timings.embed = embedStart.microsecondsElapsed()
 
         var judgements: [String: Judgement] = [:]

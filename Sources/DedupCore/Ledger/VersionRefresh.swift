@@ -76,7 +76,7 @@ struct VersionRefresh: Sendable {
         updated.fingerprint = normalized.fingerprint
         updated.intentKey = normalized.intentKey
         updated.signature = normalized.signature
-        updated.embedding = embedder.embed(normalized)
+        updated.embedding = CallRow.storedPrecision(embedder.embed(normalized))
         updated.keyVersion = normalizer.keyVersion(forTool: record.tool)
         updated.modelID = embedder.modelID
         return updated
