@@ -7,8 +7,8 @@ import Testing
 @testable import DedupSQLite
 
 @Suite struct SQLiteCheckpointTests {
-    /// With the checkpointer's own round an hour away, only the WAL's growth can start one: a commit of
-    /// more frames than the restart mark must, without waiting for the clock.
+    /// With the checkpointer's own round an hour away, only the WAL's growth can start one: commits that
+    /// take the log past the restart mark must, without waiting for the clock.
     @Test func aCommitThatGrowsTheWALWakesTheCheckpointer() async throws {
         let directory = try TemporaryDirectory()
         let store = try SQLiteStore(
@@ -19,12 +19,16 @@ import Testing
             checkpointTick: .seconds(3600)
         )
         let text = JSONValue.string(String(repeating: "page filler ", count: 300))
-        try await store.withWriteTransaction { transaction in
-            // A row of over 3 KiB takes a page of its own: more pages than the restart mark and a step.
-            for index in 0..<(SQLiteStore.restartFrames + Int(WALGrowth.step) + 500) {
-                var record = SQLiteGroupCommitTests.record(index)
-                record.arguments = ["text": text]
-                try transaction.insert(record)
+        // A row of over 3 KiB takes a page of its own: more pages than the restart mark and a step, in
+        // commits of 500 rows so that no test holds a thread of the shared pool for long.
+        let rows = SQLiteStore.restartFrames + Int(WALGrowth.step) + 500
+        for batch in stride(from: 0, to: rows, by: 500) {
+            try await store.withWriteTransaction { transaction in
+                for index in batch..<min(batch + 500, rows) {
+                    var record = SQLiteGroupCommitTests.record(index)
+                    record.arguments = ["text": text]
+                    try transaction.insert(record)
+                }
             }
         }
         // Generous for a slow machine; a woken checkpointer takes milliseconds.
