@@ -53,7 +53,9 @@ final class Deadlines: Sendable {
             defer { state.running = true }
             return (Token(id: state.nextID), !state.running)
         }
-        if start { Task.detached { await self.run() } }
+        // High priority: a deadline has to fire when the server is busiest, and a loop at the priority of
+        // the requests it times out waits behind them.
+        if start { Task.detached(priority: .high) { await self.run() } }
         return token
     }
 
