@@ -44,11 +44,6 @@ final class WALGrowth: @unchecked Sendable {
         continuation.yield()
     }
 
-    /// No more wake-ups: the checkpointer's loop ends.
-    func finish() {
-        continuation.finish()
-    }
-
     /// A commit left `frames` frames in the WAL.
     private func committed(_ frames: Int32) {
         // The log was restarted since the last wake-up: count from its new start.

@@ -24,6 +24,8 @@ import Testing
         #expect(abs(cosine - 1) < 1e-4)
         // Stored again, a read vector is the same bytes: rounding happens once.
         #expect(CallRow.bytes(of: read) == bytes)
+        // The ledger's rounding is what a row reads back.
+        #expect(CallRow.storedPrecision(Self.vector) == read)
     }
 
     @Test func vectorsWrittenAsFloat32BeforeHalvesStillRead() {
@@ -36,6 +38,7 @@ import Testing
         let bytes = CallRow.bytes(of: large)
         #expect(bytes.count == 16)
         #expect(CallRow.floats(from: bytes) == large)
+        #expect(CallRow.storedPrecision(large) == large)
     }
 
     @Test func bytesOfNeitherFormatAreNoVector() {

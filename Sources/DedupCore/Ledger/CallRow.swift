@@ -169,8 +169,7 @@ public enum CallRow {
     /// about 10⁻⁴; the labelled pairs' report is the same to the last digit. A vector with a value a half
     /// cannot hold (an embedder that does not normalise) is stored as bare Float32 values, as before.
     public static func bytes(of vector: [Float]) -> [UInt8] {
-        let largest = Float(Float16.greatestFiniteMagnitude)
-        guard vector.allSatisfy({ abs($0) <= largest }) else { return vector.withUnsafeBytes { Array($0) } }
+        guard fitsHalves(vector) else { return vector.withUnsafeBytes { Array($0) } }
         var bytes = [UInt8](repeating: 0, count: 1 + 2 * vector.count)
         bytes[0] = float16Format
         for (index, value) in vector.enumerated() {
@@ -185,7 +184,13 @@ public enum CallRow {
     /// precision from the start, so the record it holds, the index code made from that record and the row
     /// read back later are one vector.
     public static func storedPrecision(_ vector: [Float]) -> [Float] {
-        floats(from: bytes(of: vector))
+        fitsHalves(vector) ? vector.map { Float(Float16($0)) } : vector
+    }
+
+    /// Whether every value of `vector` is one a half can hold (else it is stored as Float32).
+    private static func fitsHalves(_ vector: [Float]) -> Bool {
+        let largest = Float(Float16.greatestFiniteMagnitude)
+        return vector.allSatisfy { abs($0) <= largest }
     }
 
     /// The first byte of a vector stored as halves. Vectors written before it are bare Float32 values, a
