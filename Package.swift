@@ -46,7 +46,7 @@ let package = Package(
             name: "DedupModels",
             path: "models",
             exclude: ["README.md", "train"],
-            resources: [.copy("hashing-v1"), .copy("static-minilm-v1"), .copy("pair-v1")]
+            resources: [.copy("hashing-v1"), .copy("static-minilm-v1"), .copy("pair-v1"), .copy("names-v1")]
         ),
         .target(
             name: "DedupCore",

@@ -15,6 +15,9 @@ public enum BundledModels {
     /// The directory of the calibrated pair verifier (`models/pair-v1`), if it can be found.
     public static var pairV1: URL? { directory("pair-v1", file: "model.json") }
 
+    /// The directory of the name lexicon of the safety check (`models/names-v1`), if it can be found.
+    public static var namesV1: URL? { directory("names-v1") }
+
     private static func directory(_ name: String, file: String = "manifest.json") -> URL? {
         let fileManager = FileManager.default
         let executableDirectory = Bundle.main.executableURL?.deletingLastPathComponent() ?? Bundle.main.bundleURL

@@ -8,7 +8,7 @@ struct ModelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "Inspect or refit the bundled embedder model.",
-        subcommands: [Fit.self, Info.self, Embed.self, PairFeaturesCommand.self]
+        subcommands: [Fit.self, Names.self, Info.self, Embed.self, PairFeaturesCommand.self]
     )
 
     struct Fit: AsyncParsableCommand {
@@ -42,6 +42,51 @@ struct ModelCommand: AsyncParsableCommand {
                 try model.write(to: URL(fileURLWithPath: out))
                 print("wrote \(out): \(model.id), dimension \(model.dimension), \(model.idf.count) IDF buckets")
                 print("fitted on \(documents.count) documents from \(calls.count) calls; skipped \(skipped) bad lines")
+            }
+        }
+    }
+
+    struct Names: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fit the safety check's name lexicon on a JSONL corpus of tool calls.",
+            discussion: """
+                A word is a name when the corpus's text values write it capitalised mid-sentence at least twice \
+                and never in lower case (headline-style texts aside). The lexicon lets a name that opens a \
+                sentence count as one. Writes manifest.json and names.txt.
+                """
+        )
+
+        @Argument(help: "The corpus file.")
+        var corpus: String
+
+        @Option(name: .long, help: "The lexicon directory to write (manifest.json + names.txt).")
+        var out: String
+
+        @Option(name: .long, help: "The lexicon version written to the manifest.")
+        var version = "1.0.0"
+
+        func run() async throws {
+            try await reportingErrors {
+                let (calls, skipped) = try CorpusReader.read(path: corpus)
+                let texts = calls.flatMap { Self.strings(in: $0.arguments) }
+                guard !texts.isEmpty else { throw CLIError("\(corpus) has no text values to fit on") }
+                let lexicon = NameLexicon.fit(texts: texts)
+                let notes =
+                    "fitted by `dedup model names` on \(texts.count) text values of "
+                    + "\(URL(fileURLWithPath: corpus).lastPathComponent) (\(calls.count) calls)"
+                try lexicon.write(to: URL(fileURLWithPath: out), version: version, notes: notes)
+                print("wrote \(out): \(lexicon.names.count) names from \(texts.count) text values")
+                print("skipped \(skipped) bad lines")
+            }
+        }
+
+        /// Every string in `value`, depth first.
+        static func strings(in value: JSONValue) -> [String] {
+            switch value {
+            case .string(let text): [text]
+            case .array(let items): items.flatMap(strings)
+            case .object(let members): members.keys.sorted().flatMap { strings(in: members[$0]!) }
+            default: []
             }
         }
     }

@@ -69,6 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // One BLAS thread: under concurrent requests two threads per search oversubscribe 2 cores.
         openblas_set_num_threads(1)
+        // The safety check reads the name lexicon on every comparison; a damaged install stops here.
+        try NameLexicon.checkBundled()
         if let verifier = configuration.ledger.verifier as? PairModelVerifier, verifier.features == nil {
             // Loaded before the first request rather than during it.
             let start = ContinuousClock.now

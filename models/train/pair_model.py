@@ -217,7 +217,7 @@ def main() -> None:
     trees = isinstance(candidate, BoostedTrees)
     document = {
         "name": "pair-trees" if trees else "pair-logistic",
-        "version": "2.2.0" if trees else "1.0.0",
+        "version": "2.4.0" if trees else "1.0.0",
         "features": FEATURES,
         **model.document(),
         "calibration": points,

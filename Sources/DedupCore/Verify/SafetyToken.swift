@@ -3,7 +3,7 @@
 /// The safety check compares texts token by token, so a token keeps what a bag of n-grams loses: symbols
 /// (`+`, `-`, `$`, `%` …) are tokens of their own, numbers are read by value (`1,250` = `1250`,
 /// `two` = `2`), identifiers (`db-1`, `INV-42`, `api.example.com`) stay whole, and a capitalised word that
-/// does not start a sentence is flagged as a possible name.
+/// does not start a sentence, or one the ``NameLexicon`` knows, is flagged as a possible name.
 public struct SafetyToken: Sendable, Hashable {
     /// What the token is, which decides how a difference in it is judged.
     public enum Kind: String, Sendable, Hashable {
@@ -21,7 +21,8 @@ public struct SafetyToken: Sendable, Hashable {
     public let text: String
     /// The kind.
     public let kind: Kind
-    /// Written with a capital (or in capitals) somewhere other than a sentence's start: a possible name.
+    /// Written with a capital (or in capitals) somewhere other than a sentence's start, or a known name
+    /// opening a sentence: a possible name.
     public let capitalised: Bool
     /// What alignment compares: words by their stem ("invoices" = "invoice"), the rest as written.
     /// Stored, not computed: a comparison reads it many times per token.

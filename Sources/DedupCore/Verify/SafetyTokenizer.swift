@@ -25,8 +25,9 @@ public enum SafetyTokenizer {
         "trillion": "trillion", "dozen": "dozen", "half": "half", "twice": "twice", "double": "double",
     ]
 
-    /// The tokens of `text`, in order.
-    public static func tokens(_ text: String) -> [SafetyToken] {
+    /// The tokens of `text`, in order. A capitalised word opening a sentence is flagged as a possible name
+    /// only when `names` knows it (``NameLexicon``): there a capital is grammar, not a name.
+    public static func tokens(_ text: String, names: NameLexicon = .bundled) -> [SafetyToken] {
         let scalars = Array(text.unicodeScalars)
         // Where each scalar starts in `text`, so a run is sliced from the string, not rebuilt scalar by scalar.
         let starts = Array(text.unicodeScalars.indices) + [text.unicodeScalars.endIndex]
@@ -50,7 +51,7 @@ public enum SafetyTokenizer {
                     }
                 }
                 let run = String(text.unicodeScalars[starts[index]..<starts[end]])
-                let capitalised = !sentenceStart && scalar.isUnicodeUppercase
+                let capitalised = scalar.isUnicodeUppercase && (!sentenceStart || names.contains(run))
                 tokens.append(contentsOf: classify(run, capitalised: capitalised))
                 sentenceStart = false
                 index = end
