@@ -20,6 +20,10 @@ public struct NameLexicon: Sendable {
     /// Capitalised mid-sentence uses a word needs (with no lower-case use) to count as a name.
     public static let minimumCapitalised = 2
 
+    /// The share (in percent) of a text's content words that, when capitalised, make it headline-style, whose
+    /// capitals are style and are not counted.
+    public static let headlinePercent = 70
+
     /// A lexicon of exactly `names` (lower-cased).
     public init<Names: Sequence<String>>(_ names: Names) {
         self.names = Set(names.map { $0.lowercased() })
@@ -84,7 +88,7 @@ public struct NameLexicon: Sendable {
             let anywhere = SafetyTokenizer.tokens(text, names: .everyWord)
             guard midSentence.count == anywhere.count else { continue }
             let words = anywhere.filter { $0.kind == .word && !SafetyLexicon.isStopWord($0) }
-            let headline = words.count >= 3 && words.filter(\.capitalised).count * 10 >= words.count * 7
+            let headline = words.count >= 3 && words.filter(\.capitalised).count * 100 >= words.count * headlinePercent
             for (plain, marked) in zip(midSentence, anywhere) where plain.kind == .word && plain.text.count >= 2 {
                 guard plain.text.unicodeScalars.allSatisfy(\.properties.isAlphabetic) else { continue }
                 if plain.capitalised {
@@ -111,7 +115,7 @@ public struct NameLexicon: Sendable {
             "words_sha256": .string(StableHash.sha256Hex(bytes: Array(text.utf8))),
             "rule": .string(
                 "lower-case words written capitalised mid-sentence at least \(Self.minimumCapitalised) times "
-                    + "and never in lower case; headline-style texts (70 % of content words capitalised) skipped"
+                    + "and never in lower case; headline-style texts (\(Self.headlinePercent) % of content words capitalised) skipped"
             ),
             "notes": .string(notes),
         ]
