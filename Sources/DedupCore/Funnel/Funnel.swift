@@ -75,7 +75,8 @@ struct Funnel: Sendable {
         guard !embedding.isEmpty else { return .noMatch(borderline: false, reason: "no earlier call matches") }
 
         let searchStart = ContinuousClock.now
-        defer { timings.search = searchStart.microsecondsElapsed() }
+        // The in-line verifier's time is its own layer, not the search's.
+        defer { timings.search = max(0, searchStart.microsecondsElapsed() - timings.verify) }
         let (duplicateThreshold, borderlineThreshold, fallback) = configuration.thresholds(for: call.policy)
         let floor = min(borderlineThreshold, configuration.harmlessThreshold)
         let hits = index.search(
@@ -139,10 +140,13 @@ struct Funnel: Sendable {
                 )
             }
             sawBorderline = true
-            guard
-                let judgement = judgements[record.id]
-                    ?? localVerifier?.judge(call, against: record, score: score, diff: diff, memo: &memo)
-            else { return .needsVerification(record, score: score) }
+            var judged = judgements[record.id]
+            if judged == nil, let localVerifier {
+                let verifyStart = ContinuousClock.now
+                judged = localVerifier.judge(call, against: record, score: score, diff: diff, memo: &memo)
+                timings.verify += verifyStart.microsecondsElapsed()
+            }
+            guard let judgement = judged else { return .needsVerification(record, score: score) }
             switch judgement.answer {
             case .duplicate:
                 return .match(record, layer: .verifier, score: score, borderline: true, reason: judgement.reason)

@@ -83,7 +83,6 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
         timings.embed = embedStart.microsecondsElapsed()
 
         var judgements: [String: Judgement] = [:]
-        var verifyTime = 0.0
         // In use from the first catch-up to the verdict: the partition cannot be dropped from the index
         // while the funnel searches it.
         let partition = normalized.partition
@@ -139,17 +138,17 @@ public final class DedupLedger<Store: LedgerStore>: Ledger {
             let storeTime = storeStart.microsecondsElapsed()
             timings.exact += funnelTimings.exact
             timings.search += funnelTimings.search
-            timings.store += max(0, storeTime - funnelTimings.exact - funnelTimings.search)
+            timings.verify += funnelTimings.verify
+            timings.store += max(0, storeTime - funnelTimings.exact - funnelTimings.search - funnelTimings.verify)
             switch step {
             case .done(var verdict, _):
-                timings.verify = verifyTime
                 timings.total = start.microsecondsElapsed()
                 verdict.timings = timings
                 return verdict
             case .verify(let record, let score):
                 let verifyStart = ContinuousClock.now
                 judgements[record.id] = await configuration.verifier.verify(normalized, against: record, score: score)
-                verifyTime += verifyStart.microsecondsElapsed()
+                timings.verify += verifyStart.microsecondsElapsed()
             case .retry:
                 continue
             }

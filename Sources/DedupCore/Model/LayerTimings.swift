@@ -6,9 +6,10 @@ public struct LayerTimings: Sendable, Hashable {
     public var exact: Double = 0
     /// Computing the embedding.
     public var embed: Double = 0
-    /// Cosine search and the identity guard.
+    /// Cosine search, the identity guard and the safety check, without the verifier's time.
     public var search: Double = 0
-    /// The verifier, when the best candidate was borderline.
+    /// The verifier, for every borderline candidate it judged: in line (the built-in pair model) or over
+    /// HTTP between funnel rounds.
     public var verify: Double = 0
     /// Reading and writing the ledger.
     public var store: Double = 0
